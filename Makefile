@@ -1,0 +1,54 @@
+# Two commands on a fresh clone: `make run` and `make test`. Both create .venv and install from
+# pyproject.toml, pinned by requirements.lock (a pip constraints file), on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WAREHOUSE ?= data/warehouse
+EVAL ?= ../shared/eval
+
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export GX_ANALYTICS_ENABLED ?= false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
+
+.PHONY: install run test lint eval-articles eval-gsr eval-extraction lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run the nightly flow on the bundled sample corpus (offline) and print the summary
+run: install
+	$(BIN)/newsevents run --source data/sample --warehouse $(WAREHOUSE)
+
+## run the test suite
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+## evaluation kit (needs ../shared/eval beside the repo)
+eval-articles: install
+	$(BIN)/newsevents run --source $(EVAL)/articles-dev/pages --warehouse /tmp/wh-dev
+	$(BIN)/python $(EVAL)/score_articles.py --warehouse /tmp/wh-dev --gold $(EVAL)/articles-dev
+
+eval-gsr: install
+	$(BIN)/python $(EVAL)/make_gsr_inputs.py $(EVAL)/plover-gsr-dev.jsonl /tmp/gsr-dev.jsonl
+	$(BIN)/newsevents run --source /tmp/gsr-dev.jsonl --warehouse /tmp/wh-gsr
+	$(BIN)/python $(EVAL)/score_gsr.py --warehouse /tmp/wh-gsr --gold $(EVAL)/plover-gsr-dev.jsonl
+
+eval-extraction: install
+	$(BIN)/python -m flows.eval_extraction --aeb $(EVAL)/aeb --out /tmp/aeb-preds.json
+	$(BIN)/python $(EVAL)/score_extraction.py --predictions /tmp/aeb-preds.json --gold $(EVAL)/aeb
+
+## refresh the pins after changing dependencies in pyproject.toml
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^newsevents' > requirements.lock
+
+clean:
+	rm -rf $(WAREHOUSE) .pytest_cache

@@ -1,0 +1,152 @@
+"""Explicit pyarrow schemas of the published tables (the warehouse contract plus our own columns).
+
+Every table is written under ``<warehouse>/<table>/date=YYYY-MM-DD/`` (the run date); ``date`` is the
+hive partition column and is not stored inside the files. Each field carries a ``description`` in
+its metadata; CODEBOOK.md is generated from these.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+
+
+def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
+_TS = pa.timestamp("us", tz="UTC")
+
+ARTICLES = pa.schema(
+    [
+        _f("article_id", pa.string(), "deterministic id: hash of the canonical URL", nullable=False),
+        _f("url", pa.string(), "canonical URL as the page declares it (canonical/og:url/JSON-LD), else the fetched URL, else file://"),
+        _f("source_url", pa.string(), "where the pipeline got the page (fetched URL, file path or JSONL record URL)"),
+        _f("source", pa.string(), "the source specification this article came from"),
+        _f("title", pa.string(), "headline"),
+        _f("published_at", _TS, "publication instant in UTC; null if unknown"),
+        _f("published_date", pa.date32(), "publication date as declared by the page (its own time zone)"),
+        _f("published_source", pa.string(), "where the publication date came from (meta, jsonld, time, htmldate, url, record)"),
+        _f("language", pa.string(), "ISO 639-1 language of the text (offline identifier)"),
+        _f("text", pa.string(), "cleaned article body"),
+        _f("duplicate_of", pa.string(), "article_id of the earlier near-identical copy, else null"),
+        _f("sitename", pa.string(), "site name"),
+        _f("author", pa.string(), "author(s)"),
+        _f("fingerprint", pa.string(), "simhash of the text (hex), for near-duplicate detection"),
+        _f("word_count", pa.int32(), "words in text"),
+        _f("coded", pa.bool_(), "whether the event coder ran on this article (English, not a duplicate)"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "articles"},
+)
+
+ACTORS = pa.schema(
+    [
+        _f("actor_id", pa.string(), "deterministic id: hash of kind, country, sector and canonical name", nullable=False),
+        _f("name", pa.string(), "canonical name", nullable=False),
+        _f("kind", pa.string(), "person | organization | state | armed_group | igo | ngo | media | other", nullable=False),
+        _f("country_code", pa.string(), "ISO 3166-1 alpha-3 country, null for transnational actors"),
+        _f("sector", pa.string(), "CAMEO agent code (GOV MIL COP ...), null when none fits"),
+        _f("aliases", pa.list_(pa.string()), "other names and surface forms seen"),
+        _f("affiliation", pa.string(), "name of the organisation a person belongs to, when the text says"),
+        _f("wikidata_qid", pa.string(), "Wikidata id where known (from the dictionary)"),
+        _f("origin", pa.string(), "dictionary | ner: how the actor was recognised"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "actors"},
+)
+
+LOCATIONS = pa.schema(
+    [
+        _f("location_id", pa.string(), "deterministic id: gn:<GeoNames id> or a hash of name and country", nullable=False),
+        _f("name", pa.string(), "place name (gazetteer form)", nullable=False),
+        _f("country_code", pa.string(), "ISO 3166-1 alpha-3, null for seas and multi-country regions"),
+        _f("latitude", pa.float64(), "WGS84 latitude"),
+        _f("longitude", pa.float64(), "WGS84 longitude"),
+        _f("feature_kind", pa.string(), "country | admin1 | admin2 | city | feature", nullable=False),
+        _f("geonames_id", pa.int64(), "GeoNames id (negative: our supplement, no GeoNames id known)"),
+        _f("admin1", pa.string(), "first-level division name"),
+        _f("feature_code", pa.string(), "GeoNames feature code (PCLI, ADM1, PPLA, MTS, ...)"),
+        _f("precision", pa.string(), "point | admin2 | admin1 | region | country"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "locations"},
+)
+
+EVENTS = pa.schema(
+    [
+        _f("event_id", pa.string(), "deterministic id: hash of article, sentence, trigger, type and roles", nullable=False),
+        _f("article_id", pa.string(), "article the event was coded from", nullable=False),
+        _f("sentence_index", pa.int32(), "0-based sentence number in the article text"),
+        _f("event_type", pa.string(), "PLOVER event type", nullable=False),
+        _f("event_mode", pa.string(), "PLOVER mode (how), null when not given"),
+        _f("cameo_root", pa.string(), "CAMEO root code 01..20"),
+        _f("quad_class", pa.int8(), "1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict"),
+        _f("intensity", pa.float32(), "PLOVER intensity on the Goldstein scale, -10..+10"),
+        _f("source_actor_id", pa.string(), "actor doing the action (null when the text names none)"),
+        _f("target_actor_id", pa.string(), "actor the action is done to (null when none)"),
+        _f("location_id", pa.string(), "where it happened"),
+        _f("event_date", pa.date32(), "when it happened (first day of the period at month/year precision)"),
+        _f("date_precision", pa.string(), "day | week | month | year"),
+        _f("date_source", pa.string(), "text | publication | capture"),
+        _f("date_text", pa.string(), "the date expression in the text"),
+        _f("fatalities", pa.int32(), "people killed (best estimate; lower bound for 'at least N')"),
+        _f("fatalities_low", pa.int32(), "lowest number killed the text allows"),
+        _f("injured", pa.int32(), "people injured (best estimate)"),
+        _f("arrested", pa.int32(), "people arrested or detained (best estimate)"),
+        _f("modality", pa.string(), "asserted | negated | future | hypothetical | reported"),
+        _f("claimed_by", pa.string(), "who reports or claims the event, for modality 'reported'"),
+        _f("trigger", pa.string(), "the word(s) that express the event"),
+        _f("trigger_start", pa.int32(), "character offset of the trigger in the article text"),
+        _f("trigger_end", pa.int32(), "end offset of the trigger"),
+        _f("source_text", pa.string(), "the source actor's words in the sentence"),
+        _f("target_text", pa.string(), "the target actor's words in the sentence"),
+        _f("location_text", pa.string(), "the place words used"),
+        _f("confidence", pa.float32(), "0..1 confidence of the coding"),
+        _f("evidence", pa.string(), "the sentence that states the event (a substring of the article text)"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "events"},
+)
+
+ACTOR_MENTIONS = pa.schema(
+    [
+        _f("article_id", pa.string(), "article", nullable=False),
+        _f("actor_id", pa.string(), "actor mentioned", nullable=False),
+        _f("mention", pa.string(), "surface form in the text", nullable=False),
+        _f("sentence_index", pa.int32(), "0-based sentence number"),
+        _f("start_char", pa.int32(), "character offset in the article text"),
+        _f("end_char", pa.int32(), "end offset"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "actor_mentions"},
+)
+
+LOCATION_MENTIONS = pa.schema(
+    [
+        _f("article_id", pa.string(), "article", nullable=False),
+        _f("location_id", pa.string(), "place mentioned", nullable=False),
+        _f("mention", pa.string(), "surface form in the text", nullable=False),
+        _f("sentence_index", pa.int32(), "0-based sentence number"),
+        _f("start_char", pa.int32(), "character offset in the article text"),
+        _f("end_char", pa.int32(), "end offset"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "location_mentions"},
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "actors": ACTORS,
+    "locations": LOCATIONS,
+    "events": EVENTS,
+    "actor_mentions": ACTOR_MENTIONS,
+    "location_mentions": LOCATION_MENTIONS,
+}
+
+# Primary keys (unique, not null) per table; mention tables are keyed by their position.
+KEYS: dict[str, list[str]] = {
+    "articles": ["article_id"],
+    "actors": ["actor_id"],
+    "locations": ["location_id"],
+    "events": ["event_id"],
+    "actor_mentions": ["article_id", "actor_id", "start_char"],
+    "location_mentions": ["article_id", "location_id", "start_char"],
+}
+
+PARTITION_COLUMN = "date"
