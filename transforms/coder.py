@@ -1,0 +1,924 @@
+"""The coder: article texts -> actors, locations, events and mentions (plain records).
+
+Per article: spaCy parse (``nlp.pipe``), actor mentions from the entity ruler + NER + sector nouns
+("Iraqi forces" -> IRQ MIL), persons with roles from their titles and in-page coreference of short and
+variant spellings, places through the gazetteer with the page's country focus, and events from the
+trigger lexicon (data/lexicon.yaml) with roles read off the dependency parse, dates resolved against the
+publication date, counts of killed/injured/arrested and a modality.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from schemas.codes import EVENT_TYPES, cameo_root, intensity, quad_class
+from transforms.counts import parse_count
+from transforms.dates import resolve_date
+from transforms.gazetteer import Gazetteer, Place
+from transforms.nlp import Dictionaries, load_pipeline, normalise_text
+
+# ------------------------------------------------------------------ vocabulary
+
+SECTOR_NOUNS: dict[str, str] = {
+    "government": "GOV", "authority": "GOV", "authorities": "GOV", "administration": "GOV", "ministry": "GOV",
+    "cabinet": "GOV", "regime": "GOV", "official": "GOV", "officials": "GOV", "presidency": "GOV", "embassy": "GOV",
+    "diplomat": "GOV",
+    "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
+    "navy": "MIL", "junta": "MIL", "militaries": "MIL", "guard": "MIL", "guards": "MIL", "defences": "MIL", "defenses": "MIL",
+    "police": "COP", "policeman": "COP", "policemen": "COP",
+    "court": "JUD", "judge": "JUD", "judiciary": "JUD", "prosecutor": "JUD",
+    "parliament": "LEG", "lawmaker": "LEG", "legislator": "LEG", "senate": "LEG", "congress": "LEG",
+    "opposition": "OPP", "rebel": "REB", "insurgent": "INS", "militant": "INS", "jihadist": "INS",
+    "civilian": "CVL", "protester": "CVL", "demonstrator": "CVL", "resident": "CVL", "villager": "CVL",
+    "refugee": "REF", "journalist": "MED", "reporter": "MED", "doctor": "HLH", "medic": "HLH",
+}
+SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
+                "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
+                "MED": "journalists", "HLH": "health workers", "SPY": "intelligence", "BUS": "businesses",
+                "LAB": "workers"}
+PROTESTER_NOUNS = {"protester", "demonstrator"}
+CIVILIAN_VICTIMS = {"people", "person", "civilian", "resident", "villager", "child", "woman", "man", "worker",
+                    "student", "passenger", "family", "displaced"}
+GOV_TITLES = {"president", "minister", "premier", "chancellor", "spokesman", "spokeswoman", "spokesperson",
+              "ambassador", "envoy", "secretary", "governor", "mayor", "king", "emir", "prince", "official",
+              "ombudsman", "diplomat", "senator", "deputy", "leader", "head", "chief", "foreign", "prime",
+              "counterpart", "vice", "monarch", "sultan", "sheikh"}
+MIL_TITLES = {"general", "gen.", "colonel", "col.", "commander", "admiral", "major", "lieutenant", "captain",
+              "brigadier", "marshal", "sergeant", "defence", "defense"}
+MIL_COMPOUNDS = {"defence", "defense", "war", "armed"}
+SPEECH_VERBS = {"say", "tell", "report", "claim", "allege", "state", "announce", "confirm", "add", "insist",
+                "write", "declare", "note", "quote"}
+LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", "lead", "order", "intensify",
+               "continue", "resume", "escalate", "make", "issue", "hold", "impose", "announce", "level", "lodge"}
+FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
+                    "want", "try", "attempt", "expect", "agree", "warn"}
+NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
+DIRECTION = re.compile(r"^(northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|"
+                       r"northeastern|northwestern|southeastern|southwestern|central|upper|lower|greater)\s+", re.I)
+PLACE_SUFFIX = re.compile(r"\s+(province|governorate|state|region|district|territory|oblast|county|prefecture|city)$", re.I)
+LOCATIVE_PREPS = {"in", "at", "near", "across", "along", "around", "inside", "outside", "throughout", "into",
+                  "from", "to", "toward", "towards", "within", "over", "between", "through"}
+
+
+def stable_id(*parts: Any) -> str:
+    """16-hex deterministic id from parts."""
+    return hashlib.sha1("|".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def name_key(name: str) -> str:
+    """Normalised name for identity: no diacritics, casefolded, ASCII apostrophes, 'al ' == 'al-'."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).translate(str.maketrans("\u2019\u2018", "''"))
+    s = re.sub(r"\s+", " ", s.casefold().replace(".", "")).strip()
+    s = re.sub(r"^the ", "", s)
+    return re.sub(r"\bal[\s-]+(?=\w)", "al-", s)
+
+
+# ------------------------------------------------------------------ records
+
+@dataclass
+class Actor:
+    """An actor as coded: identity is (kind, country, sector, canonical name)."""
+
+    name: str
+    kind: str
+    country_code: str | None
+    sector: str | None
+    aliases: set[str] = field(default_factory=set)
+    affiliation: str | None = None
+    wikidata_qid: str | None = None
+    origin: str = "ner"
+
+    @property
+    def actor_id(self) -> str:
+        return stable_id("actor", self.kind, self.country_code, self.sector, name_key(self.name))
+
+    def record(self) -> dict[str, Any]:
+        aliases = sorted(a for a in self.aliases if name_key(a) != name_key(self.name))
+        return {"actor_id": self.actor_id, "name": self.name, "kind": self.kind, "country_code": self.country_code,
+                "sector": self.sector, "aliases": aliases, "affiliation": self.affiliation,
+                "wikidata_qid": self.wikidata_qid, "origin": self.origin}
+
+
+def location_record(p: Place) -> dict[str, Any]:
+    """Place -> locations row."""
+    lid = f"gn:{p.geonames_id}" if p.geonames_id else stable_id("loc", p.name, p.country_code)
+    return {"location_id": lid, "name": p.name, "country_code": p.country_code, "latitude": p.latitude,
+            "longitude": p.longitude, "feature_kind": p.feature_kind, "geonames_id": p.geonames_id or None,
+            "admin1": p.admin1, "feature_code": p.feature_code, "precision": p.precision}
+
+
+@dataclass
+class Mention:
+    """An actor mention in a doc: token span [start, end)."""
+
+    actor: Actor
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class PlaceMention:
+    place: Place
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class CodedArticle:
+    """Everything the coder produced for one article."""
+
+    actors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    actor_mentions: list[dict[str, Any]] = field(default_factory=list)
+    location_mentions: list[dict[str, Any]] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ lexicon
+
+@dataclass
+class Trigger:
+    """A lexicon entry."""
+
+    lemma: str
+    pos: str  # verb | noun
+    type: str
+    mode: str | None
+    count: str | None
+    with_: set[str]
+    requires_actor_object: bool
+    requires_modifier: bool
+    source: list[str]
+    target: list[str]
+
+
+def load_lexicon(path: Path) -> dict[tuple[str, str], Trigger]:
+    """data/lexicon.yaml -> {(pos, lemma): Trigger}. Raises ValueError on unknown types, modes or keys."""
+    with open(path, encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    defaults = raw["defaults"]
+    out: dict[tuple[str, str], Trigger] = {}
+    allowed = {"type", "mode", "count", "with", "requires_actor_object", "requires_modifier", "roles"}
+    for section, pos in (("verbs", "verb"), ("nouns", "noun")):
+        for lemma, e in (raw.get(section) or {}).items():
+            unknown = set(e) - allowed
+            if unknown:
+                raise ValueError(f"lexicon {section}.{lemma}: unknown keys {sorted(unknown)}")
+            et = EVENT_TYPES.get(e["type"])
+            if et is None:
+                raise ValueError(f"lexicon {section}.{lemma}: unknown type {e['type']!r}")
+            if e.get("mode") and e["mode"] not in et.modes:
+                raise ValueError(f"lexicon {section}.{lemma}: mode {e['mode']!r} is not a mode of {e['type']}")
+            if e.get("count") not in (None, "killed", "injured", "arrested"):
+                raise ValueError(f"lexicon {section}.{lemma}: count must be killed, injured or arrested")
+            roles = e.get("roles") or {}
+            out[(pos, str(lemma))] = Trigger(
+                lemma=str(lemma), pos=pos, type=e["type"], mode=e.get("mode"), count=e.get("count"),
+                with_=set(e.get("with") or []), requires_actor_object=bool(e.get("requires_actor_object")),
+                requires_modifier=bool(e.get("requires_modifier")),
+                source=list(roles.get("source") or defaults[pos]["source"]),
+                target=list(roles.get("target") or defaults[pos]["target"]))
+    return out
+
+
+# ------------------------------------------------------------------ the coder
+
+class Coder:
+    """Load once (model, dictionaries, gazetteer, lexicon), then ``code(articles)`` in batches."""
+
+    def __init__(self, data_dir: Path, gazetteer: Gazetteer, batch_size: int = 16) -> None:
+        self.data_dir = data_dir
+        self.dicts = Dictionaries.load(data_dir)
+        self.nlp = load_pipeline(data_dir, self.dicts)
+        self.gaz = gazetteer
+        self.lexicon = load_lexicon(data_dir / "lexicon.yaml")
+        self.multiword_nouns = {k[1]: v for k, v in self.lexicon.items() if k[0] == "noun" and " " in k[1]}
+        self.batch_size = batch_size
+        self.adj_to_iso = {a.lower(): iso for iso, c in self.dicts.countries.items() for a in c["adjectives"]}
+
+    # ---------------------------------------------------------------- public
+    def code(self, articles: Iterable[dict[str, Any]]) -> Iterator[tuple[str, CodedArticle]]:
+        """(article_id, CodedArticle) for each ``{"article_id", "text", "published_date"}``."""
+        items = list(articles)
+        texts = (normalise_text(a["text"] or "") for a in items)
+        for art, doc in zip(items, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+            yield art["article_id"], self.code_doc(art, doc)
+
+    # ---------------------------------------------------------------- per doc
+    def code_doc(self, art: dict[str, Any], doc: Doc) -> CodedArticle:
+        """Code one parsed article."""
+        text: str = art["text"]
+        published: date | None = art.get("published_date")
+        out = CodedArticle()
+        focus = self._focus_countries(doc)
+        mentions, places = self._mentions(doc, focus)
+        by_token: dict[int, Mention] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):
+                by_token[i] = m
+        place_by_token: dict[int, PlaceMention] = {}
+        for p in places:
+            for i in range(p.start, p.end):
+                place_by_token[i] = p
+        sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+        sent_of = {}
+        for s in doc.sents:
+            for t in s:
+                sent_of[t.i] = (sent_index[s.start], s)
+
+        def add_actor(a: Actor) -> str:
+            rec = out.actors.get(a.actor_id)
+            if rec is None:
+                out.actors[a.actor_id] = a.record()
+            else:
+                rec["aliases"] = sorted(set(rec["aliases"]) | {x for x in a.aliases if name_key(x) != name_key(a.name)})
+            return a.actor_id
+
+        for m in mentions:
+            aid = add_actor(m.actor)
+            span = doc[m.start:m.end]
+            out.actor_mentions.append({"article_id": art["article_id"], "actor_id": aid, "mention": text[span.start_char:span.end_char],
+                                       "sentence_index": sent_of[m.start][0], "start_char": span.start_char, "end_char": span.end_char})
+        for p in places:
+            rec = location_record(p.place)
+            out.locations[rec["location_id"]] = rec
+            span = doc[p.start:p.end]
+            out.location_mentions.append({"article_id": art["article_id"], "location_id": rec["location_id"],
+                                          "mention": text[span.start_char:span.end_char],
+                                          "sentence_index": sent_of[p.start][0], "start_char": span.start_char,
+                                          "end_char": span.end_char})
+        ctx = _DocContext(self, doc, text, published, focus, by_token, place_by_token, sent_of)
+        for ev in ctx.events():
+            for a in (ev.pop("_source_actor"), ev.pop("_target_actor")):
+                if a is not None:
+                    add_actor(a)
+            ev["article_id"] = art["article_id"]
+            ev["event_id"] = stable_id("event", art["article_id"], ev["sentence_index"], ev["trigger_start"],
+                                       ev["event_type"], ev["source_actor_id"], ev["target_actor_id"])
+            if ev["location_id"] and ev["location_id"] not in out.locations:
+                out.locations[ev["location_id"]] = ev.pop("_location_record")
+            ev.pop("_location_record", None)
+            out.events.append(ev)
+        seen = set()
+        out.events = [e for e in out.events if not (e["event_id"] in seen or seen.add(e["event_id"]))]
+        return out
+
+    # ---------------------------------------------------------------- helpers
+    def _focus_countries(self, doc: Doc) -> list[str]:
+        """Countries the page is about: counts of country names and adjectives, first sentences weighted."""
+        c: Counter[str] = Counter()
+        for ent in doc.ents:
+            kind, _, val = ent.ent_id_.partition(":")
+            if kind in ("country", "adj"):
+                c[val] += 3 if ent.start < 80 else 1
+        return [iso for iso, _ in c.most_common(3)]
+
+    def state_actor(self, iso: str, sector: str, surface: str | None = None, protesters: bool = False) -> Actor:
+        """The (country, sector) actor, named '<Adjective> <sector word>'."""
+        c = self.dicts.countries[iso]
+        adj = c["adjectives"][0] if c["adjectives"] else c["name"]
+        word = "protesters" if protesters else SECTOR_NAMES.get(sector, sector.lower())
+        kind = "state" if sector in {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"} else "other"
+        a = Actor(f"{adj} {word}", kind, iso, sector, origin="dictionary")
+        if sector == "GOV":
+            a.aliases.add(c["name"])
+        if surface:
+            a.aliases.add(surface)
+        return a
+
+    def _org_actor(self, idx: int, surface: str) -> Actor:
+        o = self.dicts.orgs[idx]
+        if o.fold and o.country:
+            a = self.state_actor(o.country, o.sector or "GOV", surface)
+            a.aliases.add(o.name)
+            return a
+        a = Actor(o.name, o.kind, o.country, o.sector, wikidata_qid=o.qid, origin="dictionary")
+        a.aliases.update([*o.aliases[:6], surface])
+        return a
+
+    def _mentions(self, doc: Doc, focus: list[str]) -> tuple[list[Mention], list[PlaceMention]]:
+        mentions: list[Mention] = []
+        places: list[PlaceMention] = []
+        used: set[int] = set()
+        persons: list[Actor] = []
+
+        def claim(start: int, end: int) -> bool:
+            if any(i in used for i in range(start, end)):
+                return False
+            used.update(range(start, end))
+            return True
+
+        for ent in doc.ents:
+            kind, _, val = ent.ent_id_.partition(":")
+            label = ent.label_
+            ent = _strip_span(ent)
+            if ent is None:
+                continue
+            if kind == "actor":
+                if claim(ent.start, ent.end):
+                    mentions.append(Mention(self._org_actor(int(val), ent.text), ent.start, ent.end, ent.text))
+            elif kind == "adj":
+                m = self._adjective_mention(doc, ent, val)
+                if m and claim(m.start, m.end):
+                    mentions.append(m)
+            elif kind == "country":
+                m = self._country_mention(doc, ent, val)
+                if m is not None:
+                    if claim(m.start, m.end):
+                        mentions.append(m)
+                else:
+                    place = self.gaz.country(val)
+                    if place and claim(ent.start, ent.end):
+                        places.append(PlaceMention(place, ent.start, ent.end, ent.text))
+            elif kind == "place" or label in ("GPE", "LOC", "FAC"):
+                if ent.text.lower() in NOT_PLACES:
+                    continue
+                cap = self.dicts.capitals.get(ent.text.lower())
+                if cap and ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
+                    if claim(ent.start, ent.end):
+                        mentions.append(Mention(self.state_actor(cap, "GOV", ent.text), ent.start, ent.end, ent.text))
+                    continue
+                place = self.resolve_place(ent.text, focus, doc)
+                if place is not None and claim(ent.start, ent.end):
+                    places.append(PlaceMention(place, ent.start, ent.end, ent.text))
+            elif label == "PERSON":
+                if claim(ent.start, ent.end):
+                    mentions.append(self._person_mention(doc, ent, persons, focus))
+            elif label == "ORG" and ent.text[:1].isupper() and len(ent.text) > 2:
+                if any(_same_person(ent.text, p.name, p.aliases) for p in persons):
+                    if claim(ent.start, ent.end):
+                        mentions.append(self._person_mention(doc, ent, persons, focus))
+                    continue
+                if claim(ent.start, ent.end):
+                    a = Actor(ent.text, "organization", None, None, origin="ner")
+                    a.aliases.add(ent.text)
+                    mentions.append(Mention(a, ent.start, ent.end, ent.text))
+        # sector nouns without a named country: "the army", "police", "protesters"
+        for t in doc:
+            if t.i in used or t.pos_ not in ("NOUN", "PROPN"):
+                continue
+            sector = SECTOR_NOUNS.get(t.lemma_.lower()) or SECTOR_NOUNS.get(t.text.lower())
+            if not sector:
+                continue
+            owners = [c for c in t.children if c.dep_ in ("compound", "poss", "nmod", "amod")]
+            if any(c.i in used and not c.ent_id_.startswith(("country:", "adj:")) for c in owners):
+                continue  # "ISIS fighters", "RSF militants": the group itself is the actor
+            if any(c.dep_ == "poss" and not c.ent_id_ for c in owners):
+                continue  # "the group's leadership"
+            iso = self._country_of_noun(t, mentions) or (focus[0] if focus else None)
+            if not iso or iso not in self.dicts.countries:
+                continue
+            if sector == "GOV" and t.lemma_.lower() in ("official", "officials") and not any(c.dep_ in ("amod", "compound", "poss") for c in t.children):
+                continue
+            left = min([c.i for c in t.children if c.dep_ in ("amod", "compound", "det", "poss") and c.i < t.i] + [t.i])
+            if any(i in used for i in range(left, t.i)):
+                left = t.i
+            sector = "MIL" if any(c.lemma_.lower() in MIL_COMPOUNDS for c in t.children if c.dep_ in ("compound", "amod")) else sector
+            surface = doc[left:t.i + 1].text
+            if claim(left, t.i + 1):
+                mentions.append(Mention(self.state_actor(iso, sector, surface, t.lemma_.lower() in PROTESTER_NOUNS),
+                                        left, t.i + 1, surface))
+        mentions.sort(key=lambda m: m.start)
+        places.sort(key=lambda p: p.start)
+        return mentions, places
+
+    def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
+        for c in t.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                kind, _, val = c.ent_id_.partition(":")
+                if kind in ("country", "adj"):
+                    return val
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "of"):
+                for p in c.children:
+                    kind, _, val = p.ent_id_.partition(":")
+                    if kind == "country":
+                        return val
+                    place = self.gaz.lookup(p.text)[:1] if p.ent_type_ in ("GPE", "LOC") else []
+                    if place and place[0].country_code:
+                        return place[0].country_code
+        return None
+
+    def _adjective_mention(self, doc: Doc, ent: Span, iso: str) -> Mention | None:
+        """'Iraqi forces' -> IRQ MIL; 'Turkish-backed' -> TUR GOV; 'Iraqi Prime Minister' is left to the person."""
+        head = ent.root.head
+        if head.i < ent.end:
+            head = ent.root
+        lemma = head.lemma_.lower()
+        if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ in ("backed", "led", "sponsored", "supported"):
+            return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
+        sector = SECTOR_NOUNS.get(lemma) or SECTOR_NOUNS.get(head.text.lower())
+        if not sector and ent.root.dep_ in ("amod", "compound", "nmod", "npadvmod"):
+            m = self._modifier_of_event_noun(ent, head, iso)
+            if m is not None:
+                return m
+        if sector and ent.root.dep_ in ("amod", "compound", "nmod", "npadvmod"):
+            if any(c.lemma_.lower() in MIL_COMPOUNDS for c in head.children if c.dep_ in ("compound", "amod")):
+                sector = "MIL"
+            surface = doc[ent.start:head.i + 1].text
+            return Mention(self.state_actor(iso, sector, surface, lemma in PROTESTER_NOUNS), ent.start, head.i + 1, surface)
+        return None
+
+    def _modifier_of_event_noun(self, ent: Span, head: Token, iso: str) -> Mention | None:
+        """'a U.S. airstrike', 'an American military operation': the country's military (force events)
+        or government (other events) is the source."""
+        cur = head
+        while cur.dep_ in ("amod", "compound") and cur.head is not cur and cur.pos_ in ("ADJ", "NOUN") and cur.i < cur.head.i:
+            if self.lexicon.get(("noun", cur.lemma_.lower())):
+                break
+            cur = cur.head
+        trig = self.lexicon.get(("noun", cur.lemma_.lower())) or self.lexicon.get(("noun", cur.text.lower()))
+        if trig is None:
+            return None
+        force = trig.type in ("ASSAULT", "MOBILIZE") or any(c.lemma_.lower() in ("military", "army") for c in cur.children)
+        return Mention(self.state_actor(iso, "MIL" if force else "GOV", ent.text), ent.start, ent.end, ent.text)
+
+    def _country_mention(self, doc: Doc, ent: Span, iso: str) -> Mention | None:
+        """A country name in an argument position is its government (or the sector noun it owns)."""
+        root = ent.root
+        dep = root.dep_
+        if dep == "poss" and root.head.pos_ == "NOUN":
+            sector = SECTOR_NOUNS.get(root.head.lemma_.lower())
+            if sector:
+                if any(c.lemma_.lower() in MIL_COMPOUNDS for c in root.head.children if c.dep_ in ("compound", "amod")):
+                    sector = "MIL"
+                surface = doc[ent.start:root.head.i + 1].text
+                return Mention(self.state_actor(iso, sector, surface), ent.start, root.head.i + 1, surface)
+            return None
+        if dep in ("compound", "amod", "nmod"):
+            return self._modifier_of_event_noun(ent, root.head, iso)
+        if dep in ("nsubj", "nsubjpass", "dobj", "dative", "agent"):
+            return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
+        if dep == "pobj" and root.head.lower_ not in LOCATIVE_PREPS and root.head.lower_ not in ("of",):
+            return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
+        if dep == "conj":
+            first = root
+            while first.dep_ == "conj":
+                first = first.head
+            if first.dep_ in ("nsubj", "nsubjpass", "dobj", "dative"):
+                return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
+        return None
+
+    def _person_mention(self, doc: Doc, ent: Span, persons: list[Actor], focus: list[str]) -> Mention:
+        """A person with country/sector/affiliation from the title words around the name; short forms and
+        spelling variants join the earlier full name."""
+        name = re.sub(r"^(?:then-|former |late )", "", ent.text)
+        name = re.sub(r"'s?$", "", name).strip()
+        for p in persons:
+            if _same_person(name, p.name, p.aliases):
+                p.aliases.add(name)
+                if len(name.split()) > len(p.name.split()) and _same_person(p.name, name, set()):
+                    p.aliases.add(p.name)
+                return Mention(p, ent.start, ent.end, ent.text)
+        iso, sector, affiliation = None, None, None
+        title_tokens = [t for t in doc[max(ent.start - 6, ent.sent.start):ent.start]]
+        root = ent.root
+        if root.dep_ == "appos":
+            title_tokens += list(root.head.subtree)[:8]
+        for c in root.children:
+            if c.dep_ == "appos":
+                title_tokens += [t for t in c.subtree][:8]
+        # only the contiguous title words right before the name count (stop at a verb or punctuation)
+        pre: list[Token] = []
+        for t in reversed(doc[max(ent.start - 6, ent.sent.start):ent.start]):
+            if t.pos_ in ("VERB", "AUX", "PUNCT", "ADP") and t.text not in ("-", "'s"):
+                break
+            pre.append(t)
+        words = {t.lower_ for t in pre} | {t.lower_ for t in title_tokens if t.dep_ == "appos" or t.head.dep_ == "appos"}
+        for t in [*pre, *title_tokens]:
+            kind, _, val = t.ent_id_.partition(":")
+            if kind in ("country", "adj") and iso is None and t in pre + [x for x in title_tokens if x.i > ent.end or x in pre or x.dep_ in ("poss", "compound", "amod")]:
+                iso = val
+            elif kind == "actor" and affiliation is None:
+                o = self.dicts.orgs[int(val)]
+                affiliation, sector = o.name, o.sector
+                iso = iso or o.country
+        if sector is None:
+            if words & MIL_TITLES:
+                sector = "MIL"
+            elif words & GOV_TITLES:
+                sector = "GOV"
+        a = Actor(name, "person", iso, sector, affiliation=affiliation, origin="ner")
+        a.aliases.add(name)
+        persons.append(a)
+        return Mention(a, ent.start, ent.end, ent.text)
+
+    def resolve_place(self, text: str, focus: list[str], doc: Doc | None = None) -> Place | None:
+        """Gazetteer lookup with the page's country focus; direction words and type suffixes stripped when
+        the full string is unknown."""
+        t = re.sub(r"'s$", "", text.strip())
+        for cand, kinds in ((t, ()),
+                            (DIRECTION.sub("", t), ()),
+                            (PLACE_SUFFIX.sub("", DIRECTION.sub("", t)), ("admin1", "admin2", "city", "feature"))):
+            if not cand:
+                continue
+            hits = self.gaz.lookup(cand, focus, kinds)
+            if hits:
+                best = hits[0]
+                if best.feature_kind == "city" and best.population == 0 and best.country_code not in focus:
+                    continue
+                return best
+        return None
+
+
+def _is_heading(sent: Span) -> bool:
+    """A title-case line without final punctuation (a headline or cross-head): not coded."""
+    words = [t for t in sent if t.is_alpha]
+    if not words or sent.text.rstrip().endswith((".", "!", "?", '"', "'", ":")):
+        return False if words else True
+    caps = sum(1 for t in words if t.text[0].isupper())
+    return len(words) <= 20 and caps / len(words) >= 0.6
+
+
+def _strip_span(ent: Span) -> Span | None:
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in ("the", "a", "an", "then", "-"):
+        start += 1
+    while end > start and (doc[end - 1].text in ("'s", "'", "-", ")", ",") or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return _SpanView(doc[start:end], ent.ent_id_, ent.label_)
+
+
+class _SpanView:
+    """A trimmed entity span that keeps the entity's id and label."""
+
+    def __init__(self, span: Span, ent_id: str, label: str) -> None:
+        self._span = span
+        self.ent_id_ = ent_id
+        self.label_ = label
+
+    def __getattr__(self, item: str) -> Any:
+        return getattr(self._span, item)
+
+
+def _surname_tokens(name: str) -> list[str]:
+    toks = [re.sub(r"^(?:al|el|ad|ar|as|an|at|ash)-", "", t) for t in re.split(r"[\s]+", name_key(name)) if t]
+    return [t for t in toks if t not in {"abu", "bin", "ibn", "al", "el", "umm"}]
+
+
+def _same_person(short: str, full: str, aliases: set[str]) -> bool:
+    """Does ``short`` refer to the person named ``full`` (subset of name tokens, or a spelling variant)?"""
+    a, b = name_key(short), name_key(full)
+    if a == b or a in {name_key(x) for x in aliases}:
+        return True
+    ta, tb = _surname_tokens(short), _surname_tokens(full)
+    if not ta or not tb:
+        return False
+    if set(ta) <= set(tb) and len(ta) < len(tb):
+        return True
+    if len(ta) == len(tb) and len(ta) >= 2:
+        sims = [difflib.SequenceMatcher(None, x, y).ratio() for x, y in zip(ta, tb, strict=True)]
+        return min(sims) >= 0.7 and sum(sims) / len(sims) >= 0.8
+    if len(ta) == 1 and len(ta[0]) > 4:
+        return any(difflib.SequenceMatcher(None, ta[0], y).ratio() >= 0.85 for y in tb[-2:])
+    return False
+
+
+# ------------------------------------------------------------------ events
+
+class _DocContext:
+    """Event extraction over one parsed doc."""
+
+    def __init__(self, coder: Coder, doc: Doc, text: str, published: date | None, focus: list[str],
+                 by_token: dict[int, Mention], place_by_token: dict[int, PlaceMention], sent_of: dict) -> None:
+        self.c = coder
+        self.doc = doc
+        self.text = text
+        self.published = published
+        self.focus = focus
+        self.by_token = by_token
+        self.place_by_token = place_by_token
+        self.sent_of = sent_of
+        self.consumed: set[int] = set()
+
+    def trigger_for(self, t: Token) -> Trigger | None:
+        lex = self.c.lexicon
+        lemma = t.lemma_.lower()
+        if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
+            trig = lex.get(("verb", lemma))
+            if trig and trig.with_:
+                objs = {c.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass")}
+                if not objs & trig.with_:
+                    return None
+            return trig
+        if t.pos_ in ("NOUN", "PROPN"):
+            for c in t.children:
+                if c.dep_ == "compound" and c.i == t.i - 1:
+                    mw = self.c.multiword_nouns.get(f"{c.lemma_.lower()} {lemma}")
+                    if mw:
+                        return mw
+            trig = lex.get(("noun", lemma)) or lex.get(("noun", t.text.lower()))
+            if trig is None and lemma.endswith("s"):
+                trig = lex.get(("noun", lemma[:-1]))
+            return trig
+        return None
+
+    # ---- actors in a role
+    def actors_at(self, t: Token, depth: int = 0) -> list[tuple[Actor, Token]]:
+        """Actors of the phrase headed by ``t`` (plus its conjuncts)."""
+        found: list[tuple[Actor, Token]] = []
+        for tok in [t, *[c for c in t.conjuncts if c.i > t.i]]:
+            a = self._actor_of_phrase(tok)
+            if a is not None and all(a.actor_id != f.actor_id for f, _ in found):
+                found.append((a, tok))
+        return found
+
+    def _actor_of_phrase(self, t: Token) -> Actor | None:
+        m = self.by_token.get(t.i)
+        if m is not None:
+            return m.actor
+        queue = [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "prep", "pobj", "appos", "nummod")]
+        steps = 0
+        while queue and steps < 12:
+            c = queue.pop(0)
+            steps += 1
+            if c.dep_ == "prep" and c.lower_ not in ("of",):
+                continue
+            m = self.by_token.get(c.i)
+            if m is not None:
+                return m.actor
+            queue.extend(x for x in c.children if x.dep_ in ("compound", "amod", "pobj", "poss", "nmod"))
+        lemma = t.lemma_.lower()
+        if lemma in CIVILIAN_VICTIMS and self.focus:
+            iso = self.focus[0]
+            return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "WDT" or t.lower_ in ("who", "which", "that"):
+            if t.head.dep_ == "relcl":
+                return self._actor_of_phrase(t.head.head)
+        return None
+
+    def role(self, t: Token, trig: Trigger, patterns: list[str]) -> list[tuple[Actor, Token]]:
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+        for pat in patterns:
+            if pat == "head_subject":
+                subj = self._head_subject(t)
+                if subj:
+                    return subj
+                continue
+            if pat == "nsubj" and passive:
+                continue
+            for c in t.children:
+                if pat.startswith("prep:"):
+                    if c.dep_ in ("prep", "agent") and c.lower_ == pat[5:]:
+                        for p in c.children:
+                            if p.dep_ == "pobj":
+                                got = self.actors_at(p)
+                                if got:
+                                    return got
+                elif pat == "agent" and c.dep_ == "agent":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            got = self.actors_at(p)
+                            if got:
+                                return got
+                elif c.dep_ == pat:
+                    got = self.actors_at(c)
+                    if got:
+                        return got
+        return []
+
+    def _head_subject(self, t: Token) -> list[tuple[Actor, Token]]:
+        """Subject of the governing verb: 'X launched an offensive', 'X vowed to retaliate', 'X, who ...'."""
+        cur = t
+        for _ in range(5):
+            if cur.dep_ in ("ROOT",) and cur is not t:
+                break
+            head = cur.head
+            if head is cur:
+                break
+            if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp") or t.pos_ == "NOUN":
+                for c in head.children:
+                    if c.dep_ == "nsubj" and c is not t:
+                        got = self.actors_at(c)
+                        if got:
+                            return got
+                        return []
+            if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS:
+                break
+            cur = head
+        return []
+
+    # ---- place, date, counts, modality
+    def place_for(self, t: Token, sent: Span) -> PlaceMention | None:
+        sub = {x.i for x in t.subtree}
+        head = t.head
+        if t.dep_ in ("pobj", "dobj") and head is not t:
+            sub |= {x.i for x in head.subtree}
+        cands = [p for p in self._sentence_places(sent)]
+        inside = [p for p in cands if p.start in sub]
+        if inside:
+            return inside[0]
+        return cands[0] if cands else None
+
+    def _sentence_places(self, sent: Span) -> list[PlaceMention]:
+        out, seen = [], set()
+        for tok in sent:
+            p = self.place_by_token.get(tok.i)
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
+                out.append(p)
+        return out
+
+    def date_for(self, t: Token, sent: Span) -> tuple[date | None, str | None, str, str | None]:
+        ents = [e for e in sent.ents if e.label_ == "DATE"]
+        best = None
+        if ents:
+            sub = {x.i for x in t.subtree}
+            anc = {x.i for x in t.ancestors}
+            attached = [e for e in ents if e.root.head.i in sub | anc | {t.i} or e.root.i in sub]
+            for e in attached + ents:
+                r = resolve_date(e.text, self.published)
+                if r:
+                    best = (r[0], r[1], "text", e.text)
+                    break
+        if best:
+            return best
+        if self.published:
+            return self.published, "day", "publication", None
+        return None, None, "publication", None
+
+    def counts_for(self, t: Token, trig: Trigger, victims: list[Token]) -> dict[str, int | None]:
+        out: dict[str, int | None] = {"killed": None, "killed_low": None, "injured": None, "arrested": None}
+        kind = trig.count
+        if kind:
+            total, low, seen_any = 0, 0, False
+            for v in victims:
+                got = self._count_of(v)
+                if got is not None:
+                    total += got[0]
+                    low += got[1] if got[1] is not None else got[0]
+                    seen_any = True
+            if seen_any:
+                out[kind] = total
+                if kind == "killed":
+                    out["killed_low"] = low
+        for c in t.children:  # "killed 21 and wounded more than 40"
+            if c.dep_ == "conj" and c.lemma_.lower() in ("wound", "injure") and out["injured"] is None:
+                vs = [x for x in c.children if x.dep_ in ("dobj", "nsubjpass")]
+                for v in vs:
+                    got = self._count_of(v)
+                    if got:
+                        out["injured"] = got[0]
+                        self.consumed.add(c.i)
+        return out
+
+    def _count_of(self, v: Token) -> tuple[int, int | None] | None:
+        nums = [c for c in v.children if c.dep_ in ("nummod", "quantmod") or (c.dep_ == "amod" and c.like_num)]
+        if nums:
+            n = nums[0]
+            phrase = self.doc[min(x.i for x in n.subtree):max(x.i for x in n.subtree) + 1].text
+            return parse_count(phrase)
+        if v.like_num or v.lemma_.lower() in ("dozen", "dozens", "hundreds", "thousands", "scores"):
+            phrase = self.doc[min(x.i for x in v.subtree if x.i <= v.i):v.i + 1].text
+            return parse_count(phrase)
+        m = self.by_token.get(v.i)
+        if m is not None and m.actor.kind == "person":
+            return 1, 1
+        return None
+
+    def modality(self, t: Token) -> tuple[str, str | None]:
+        claimed_by = None
+        chain = [t, *list(t.ancestors)[:4]]
+        for x in chain[:2]:
+            if any(c.dep_ == "neg" for c in x.children):
+                return "negated", None
+        for x in chain[:2]:
+            for c in x.children:
+                if c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would"):
+                    return "hypothetical", None
+                if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll"):
+                    return "future", None
+                if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
+                    return "hypothetical", None
+        if t.dep_ == "xcomp" and t.head.lemma_.lower() in FUTURE_GOVERNORS:
+            return "future", None
+        for x in chain[1:]:
+            if x.lemma_.lower() in SPEECH_VERBS:
+                for c in x.children:
+                    if c.dep_ == "nsubj":
+                        got = self.actors_at(c)
+                        claimed_by = got[0][0].name if got else c.text
+                return "reported", claimed_by
+        for tok in t.sent:
+            if tok.lower_ == "according" and tok.nbor(1).lower_ == "to":
+                for c in tok.nbor(1).children:
+                    got = self.actors_at(c)
+                    return "reported", got[0][0].name if got else c.text
+        return "asserted", None
+
+    # ---- main loop
+    def events(self) -> Iterator[dict[str, Any]]:
+        doc = self.doc
+        triggers = [(t, trig) for t in doc if (trig := self.trigger_for(t)) is not None]
+        # a verb whose 'in/by X' object is a nominal trigger takes that noun's source and mode
+        noun_for_verb: dict[int, tuple[Token, Trigger]] = {}
+        for t, trig in triggers:
+            if trig.pos != "verb":
+                continue
+            for c in t.children:
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by", "during"):
+                    for p in c.children:
+                        nt = self.trigger_for(p) if p.dep_ == "pobj" else None
+                        if nt and nt.pos == "noun" and nt.type == trig.type:
+                            noun_for_verb[t.i] = (p, nt)
+                            self.consumed.add(p.i)
+        for t, trig in triggers:
+            if t.i in self.consumed or _is_heading(self.sent_of[t.i][1]):
+                continue
+            yield from self._code_trigger(t, trig, noun_for_verb.get(t.i))
+
+    def _code_trigger(self, t: Token, trig: Trigger, noun: tuple[Token, Trigger] | None) -> Iterator[dict[str, Any]]:
+        sent_i, sent = self.sent_of[t.i]
+        sources = self.role(t, trig, trig.source)
+        mode = trig.mode
+        if noun is not None:
+            n_tok, n_trig = noun
+            if not sources or any(c.dep_ == "auxpass" for c in t.children):
+                sources = self.role(n_tok, n_trig, [p for p in n_trig.source if p != "head_subject"]) or sources
+            mode = n_trig.mode or mode
+        targets = self.role(t, trig, trig.target)
+        targets = [x for x in targets if all(x[0].actor_id != s[0].actor_id for s in sources)]
+        if trig.requires_actor_object and not targets:
+            return
+        if trig.requires_modifier and not (sources or targets):
+            return
+        if not sources and not targets:
+            return
+        victims = [tok for _, tok in targets] or [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        if trig.pos == "noun":
+            victims = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            victims = [v2 for v in victims for v2 in [v, *v.conjuncts]] or victims
+        else:
+            victims = [v2 for v in victims for v2 in [v, *v.conjuncts]]
+        counts = self.counts_for(t, trig, victims)
+        place = self.place_for(t if noun is None else noun[0], sent)
+        when, precision, dsource, dtext = self.date_for(t, sent)
+        modality, claimed_by = self.modality(t)
+        etype = trig.type
+        src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
+        tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
+        for s, s_tok in src_list:
+            for g, g_tok in tgt_list:
+                if s is not None and g is not None and s.actor_id == g.actor_id:
+                    continue
+                loc_rec = location_record(place.place) if place else None
+                conf = 0.5 + 0.2 * (s is not None) + 0.2 * (g is not None) + 0.1 * (dsource == "text")
+                yield {
+                    "sentence_index": sent_i,
+                    "event_type": etype,
+                    "event_mode": mode,
+                    "cameo_root": cameo_root(etype, mode),
+                    "quad_class": quad_class(etype),
+                    "intensity": intensity(etype, mode),
+                    "source_actor_id": s.actor_id if s else None,
+                    "target_actor_id": g.actor_id if g else None,
+                    "location_id": loc_rec["location_id"] if loc_rec else None,
+                    "event_date": when,
+                    "date_precision": precision,
+                    "date_source": dsource,
+                    "date_text": dtext,
+                    "fatalities": counts["killed"],
+                    "fatalities_low": counts["killed_low"],
+                    "injured": counts["injured"],
+                    "arrested": counts["arrested"],
+                    "modality": modality,
+                    "claimed_by": claimed_by,
+                    "trigger": self.text[t.idx:t.idx + len(t.text)],
+                    "trigger_start": t.idx,
+                    "trigger_end": t.idx + len(t.text),
+                    "source_text": self._span_text(s_tok),
+                    "target_text": self._span_text(g_tok),
+                    "location_text": self.text[self.doc[place.start].idx:self.doc[place.end - 1].idx + len(self.doc[place.end - 1].text)] if place else None,
+                    "confidence": round(min(conf, 1.0), 2),
+                    "evidence": self.text[sent.start_char:sent.end_char].strip(),
+                    "_source_actor": s,
+                    "_target_actor": g,
+                    "_location_record": loc_rec,
+                }
+
+    def _span_text(self, tok: Token | None) -> str | None:
+        if tok is None:
+            return None
+        m = self.by_token.get(tok.i)
+        if m is not None:
+            span = self.doc[m.start:m.end]
+            return self.text[span.start_char:span.end_char]
+        return self.text[tok.idx:tok.idx + len(tok.text)]

