@@ -1,0 +1,150 @@
+"""Command line: ``newsevents run`` and ``newsevents sql``.
+
+``parse_args(argv)`` takes a list so it is unit-testable; the commands only parse and call library code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from flows.settings import REPO, prefect_defaults
+
+EXAMPLE_QUERY = REPO / "queries" / "events_per_day_by_type.sql"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    ap = argparse.ArgumentParser(prog="newsevents", description="News pages in; validated actor/event/location "
+                                 "tables (Parquet + DuckDB views) out.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the nightly flow on one or more sources and publish a date partition")
+    run.add_argument("--source", action="append", default=[], metavar="SRC",
+                     help="folder of .html pages, .jsonl text records, or an http(s) page or RSS/Atom feed URL "
+                          "(repeatable; default: the bundled sample corpus data/sample)")
+    run.add_argument("--warehouse", default="data/warehouse", metavar="DIR",
+                     help="output folder for Parquet tables and newsevents.duckdb (default: %(default)s)")
+    run.add_argument("--run-date", metavar="YYYY-MM-DD", help="partition to (re)write (default: today, UTC)")
+    run.add_argument("--batch-size", type=int, metavar="N", help="articles per task (default: 100)")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    sql = sub.add_parser("sql", help="run SQL (a string or a .sql file) against a warehouse's views")
+    sql.add_argument("query", help="SQL text, or a path to a .sql file")
+    sql.add_argument("--warehouse", default="data/warehouse", metavar="DIR", help="(default: %(default)s)")
+    sql.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="named parameter for $NAME in the query (repeatable)")
+    sql.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table",
+                     help="output format (default: %(default)s)")
+    sql.add_argument("--output", metavar="PATH", help="write to a file instead of stdout (needed for parquet)")
+    sql.add_argument("--max-rows", type=int, default=40, help="rows shown in table format (default: %(default)s)")
+    args = ap.parse_args(argv)
+    if args.command == "run" and args.run_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.run_date):
+        ap.error("--run-date must be YYYY-MM-DD")
+    if args.command == "sql" and args.format == "parquet" and not args.output:
+        ap.error("--format parquet needs --output")
+    return args
+
+
+def _print_summary(s: dict[str, Any], example: tuple[str, str] | None) -> None:
+    print(f"newsevents run {s['run_date']}: {s['discovered']} discovered, {s['articles']} articles "
+          f"({s['duplicates']} duplicates, {s['coded']} coded), {len(s['rejected'])} rejected, {s['seconds']} s")
+    for r in s["rejected"][:10]:
+        print(f"  rejected {r['location']}: {r['reason']}")
+    print("rows:      " + ", ".join(f"{k} {v}" for k, v in s["rows"].items()))
+    bad = {k: v for k, v in s["validation"].items() if not v["success"]}
+    print("validation: " + ("passed (" + ", ".join(s["validation"]) + ")" if not bad else "FAILED"))
+    for name, o in bad.items():
+        for f in o["failures"]:
+            print(f"  {name}: {f['expectation']} on {f['column']}: {f['unexpected_count']} rows, e.g. {f['sample']}")
+    if s["published"]:
+        print(f"parquet:   {s['warehouse']}/<table>/date={s['run_date']}/part-0.parquet")
+        print(f"duckdb:    {s['files']['duckdb']}  (views: {', '.join(s['rows'])})")
+    else:
+        print("nothing published (validation failed)")
+    if example:
+        print(f"example:   newsevents sql {example[0]} --warehouse {s['warehouse']}")
+        print(example[1])
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    prefect_defaults()
+    from flows.nightly import nightly  # noqa: PLC0415 - Prefect import is slow; only for `run`
+
+    summary = nightly(sources=args.source or None, warehouse=args.warehouse, run_date=args.run_date,
+                      batch_size=args.batch_size)
+    if args.json:
+        print(json.dumps(summary, default=str, indent=1))
+    else:
+        example = None
+        if summary["published"] and EXAMPLE_QUERY.exists():
+            from flows.publish import connect  # noqa: PLC0415
+
+            con = connect(Path(args.warehouse))
+            try:
+                example = (str(EXAMPLE_QUERY.relative_to(REPO)), str(con.sql(EXAMPLE_QUERY.read_text()).limit(10)))
+            finally:
+                con.close()
+        _print_summary(summary, example)
+    return 0 if summary["valid"] else 1
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from flows.publish import connect  # noqa: PLC0415
+
+    query = args.query
+    if query.endswith(".sql") and Path(query).is_file():
+        query = Path(query).read_text(encoding="utf-8")
+    params = {}
+    for p in args.param:
+        if "=" not in p:
+            print(f"--param {p!r}: expected NAME=VALUE", file=sys.stderr)
+            return 2
+        k, v = p.split("=", 1)
+        params[k] = v
+    try:
+        con = connect(Path(args.warehouse))
+    except FileNotFoundError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    try:
+        rel = con.sql(query, params=params or None)
+        if rel is None:
+            return 0
+        if args.format == "table":
+            text = str(rel.limit(args.max_rows))
+        elif args.format == "csv":
+            text = rel.df().to_csv(index=False)
+        elif args.format == "json":
+            text = rel.df().to_json(orient="records", date_format="iso", force_ascii=False)
+        else:
+            rel.write_parquet(args.output)
+            return 0
+    except Exception as e:  # noqa: BLE001 - report DuckDB errors as a CLI error, not a traceback
+        print(f"query failed: {e}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``newsevents`` console script."""
+    args = parse_args(argv)
+    rc = cmd_run(args) if args.command == "run" else cmd_sql(args)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def run_cli() -> None:
+    """Console-script wrapper: exit with main()'s return code."""
+    sys.exit(main())
