@@ -25,6 +25,7 @@ from transforms.clean import clean_html, clean_record
 from transforms.tables import article_row, mark_duplicates, to_table
 
 _CODERS: dict[str, Any] = {}
+MIN_PAGE_WORDS = 25  # an HTML page whose extracted body is shorter is navigation, not an article
 
 
 def get_coder(settings: Settings) -> Any:
@@ -71,7 +72,7 @@ def load_and_clean(items: list[Item], settings: Settings) -> tuple[list[dict[str
         else:
             src_url = item.location if item.kind == "url" else Path(item.location).as_uri()
             cleaned = clean_html(item.html or "", fallback_url=src_url)
-        if not cleaned.text:
+        if not cleaned.text or (item.record is None and cleaned.word_count < MIN_PAGE_WORDS):
             rejected.append({"source": item.source, "location": item.location, "reason": "no_text_extracted"})
             continue
         rows.append(article_row(cleaned, item.source, src_url))

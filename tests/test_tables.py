@@ -1,0 +1,46 @@
+"""Deterministic ids, duplicate marking and the explicit table schemas."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from schemas.tables import TABLES
+from transforms.clean import clean_record
+from transforms.tables import SchemaMismatch, article_id, article_row, mark_duplicates, to_table
+
+STORY = ("A drone strike on a crowded market in the besieged city killed at least 21 people and wounded more than "
+         "40 on Sunday, local doctors said. The army accused the paramilitary group of carrying out the strike, "
+         "which hit the market at midday when it was full of shoppers and traders from nearby villages.")
+REWRITE = ("At least 21 people were killed and more than 40 wounded on Sunday when a drone strike hit a crowded "
+           "market in the besieged city, local doctors said. The army accused the paramilitary group of the "
+           "strike, which hit the market at midday when it was full of shoppers and traders from villages nearby.")
+OTHER = "Finance ministers met in the capital to discuss the budget and agreed to meet again next month for talks."
+
+
+def _row(url, text, published):
+    return article_row(clean_record({"url": url, "text": text, "published": published, "language": "en"}), "t", url)
+
+
+def test_article_id_ignores_scheme_www_and_trailing_slash():
+    assert article_id("https://www.a.example/x/", None) == article_id("http://a.example/x", None)
+    assert article_id("https://a.example/x", None) != article_id("https://a.example/y", None)
+
+
+def test_syndicated_rewrite_is_a_duplicate_of_the_earlier_copy():
+    rows = [_row("https://b.example/2", REWRITE, "2025-05-20"), _row("https://a.example/1", STORY, "2025-05-19"),
+            _row("https://c.example/3", OTHER, "2025-05-19")]
+    mark_duplicates(rows)
+    assert rows[0]["duplicate_of"] == rows[1]["article_id"]
+    assert rows[1]["duplicate_of"] is None and rows[2]["duplicate_of"] is None
+
+
+def test_to_table_uses_the_declared_schema_and_rejects_drift():
+    t = to_table("articles", [_row("https://a.example/1", STORY, "2025-05-19")])
+    assert t.schema.equals(TABLES["articles"], check_metadata=False)
+    assert t.schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    with pytest.raises(SchemaMismatch, match="not in schemas"):
+        to_table("actors", [{"actor_id": "a", "name": "n", "kind": "state", "colour": "red"}])
+    with pytest.raises(SchemaMismatch, match="null"):
+        to_table("actors", [{"actor_id": "a", "name": None, "kind": "state"}])
+    assert to_table("events", []).num_rows == 0
