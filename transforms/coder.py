@@ -540,7 +540,7 @@ def _is_heading(sent: Span) -> bool:
     """A title-case line without final punctuation (a headline or cross-head): not coded."""
     words = [t for t in sent if t.is_alpha]
     if not words or sent.text.rstrip().endswith((".", "!", "?", '"', "'", ":")):
-        return False if words else True
+        return not words
     caps = sum(1 for t in words if t.text[0].isupper())
     return len(words) <= 20 and caps / len(words) >= 0.6
 
@@ -660,9 +660,8 @@ class _DocContext:
         if lemma in CIVILIAN_VICTIMS and self.focus:
             iso = self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
-        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "WDT" or t.lower_ in ("who", "which", "that"):
-            if t.head.dep_ == "relcl":
-                return self._actor_of_phrase(t.head.head)
+        if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
+            return self._actor_of_phrase(t.head.head)
         return None
 
     def role(self, t: Token, trig: Trigger, patterns: list[str]) -> list[tuple[Actor, Token]]:

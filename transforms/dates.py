@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from dateparser.date import DateDataParser
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _LEADING = re.compile(r"^(?:early|late|earlier|later|in|on|during|since|by|from|until|till|before|after|around|at|the|of|mid-?)\s+", re.I)
 _VAGUE = re.compile(r"\b(decade|decades|years|months|weeks|recent|ongoing|past few|coming|next|future|times?|ago)\b", re.I)
 _SETTINGS = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first", "PREFER_MONTH_OF_YEAR": "first",
