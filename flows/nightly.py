@@ -109,7 +109,7 @@ def validate(tables: dict[str, Any]) -> dict[str, Any]:
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(tables: dict[str, Any], warehouse: str, run_date: str) -> dict[str, str]:
     """Replace the run date's partition of every table, then refresh the DuckDB views."""
-    wh = Path(warehouse)
+    wh = Path(warehouse).resolve()
     files = {name: str(write_partition(wh, name, t, run_date)) for name, t in tables.items()}
     files["duckdb"] = str(refresh_views(wh))
     return files
