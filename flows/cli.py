@@ -24,8 +24,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sub = ap.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the nightly flow on one or more sources and publish a date partition")
     run.add_argument("--source", action="append", default=[], metavar="SRC",
-                     help="folder of .html pages, .jsonl text records, or an http(s) page or RSS/Atom feed URL "
-                          "(repeatable; default: the bundled sample corpus data/sample)")
+                     help="one-off source instead of the sources file: folder of .html pages, .jsonl text records, "
+                          ".warc/.warc.gz file or folder, .txt URL list, or an http(s) page, feed or sitemap URL "
+                          "(repeatable)")
+    run.add_argument("--sources-file", metavar="FILE",
+                     help="sources file (YAML/TOML; default: data/sources.yaml, which lists the bundled sample; "
+                          "every kind is documented in data/sources.example.yaml)")
+    run.add_argument("--from-raw", action="store_true",
+                     help="re-extract every article kept in the warehouse's raw WARC files, without the network")
     run.add_argument("--warehouse", default="data/warehouse", metavar="DIR",
                      help="output folder for Parquet tables and newsevents.duckdb (default: %(default)s)")
     run.add_argument("--run-date", metavar="YYYY-MM-DD", help="partition to (re)write (default: today, UTC)")
@@ -49,8 +55,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _print_summary(s: dict[str, Any], example: tuple[str, str] | None) -> None:
-    print(f"newsevents run {s['run_date']}: {s['discovered']} discovered, {s['articles']} articles "
-          f"({s['duplicates']} duplicates, {s['coded']} coded), {len(s['rejected'])} rejected, {s['seconds']} s")
+    print(f"newsevents run {s['run_date']} ({s['run_id']}): {s['discovered']} discovered, {s['retrieved']} retrieved, "
+          f"{s['articles']} articles + {s['duplicates']} duplicates ({s['coded']} coded), {len(s['rejected'])} "
+          f"rejected, {s['seconds']} s")
+    print("outcomes:  " + ", ".join(f"{k} {v}" for k, v in s["outcomes"].items())
+          + ("" if s["balanced"] else "  (ACCOUNTING DOES NOT BALANCE)"))
     for r in s["rejected"][:10]:
         print(f"  rejected {r['location']}: {r['reason']}")
     print("rows:      " + ", ".join(f"{k} {v}" for k, v in s["rows"].items()))
@@ -73,8 +82,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     prefect_defaults()
     from flows.nightly import nightly  # noqa: PLC0415 - Prefect import is slow; only for `run`
 
-    summary = nightly(sources=args.source or None, warehouse=args.warehouse, run_date=args.run_date,
-                      batch_size=args.batch_size)
+    if args.from_raw and (args.source or args.sources_file):
+        print("--from-raw re-reads the warehouse's raw capture; it cannot be combined with --source/--sources-file",
+              file=sys.stderr)
+        return 2
+    from flows.sources import SourceError  # noqa: PLC0415
+
+    try:
+        summary = nightly(sources=args.source or None, warehouse=args.warehouse, run_date=args.run_date,
+                          batch_size=args.batch_size, sources_file=args.sources_file, from_raw=args.from_raw)
+    except SourceError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(summary, default=str, indent=1))
     else:

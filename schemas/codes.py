@@ -146,3 +146,39 @@ LOCATION_PRECISIONS: list[str] = ["point", "admin2", "admin1", "region", "countr
 DATE_PRECISIONS: list[str] = ["day", "week", "month", "year"]
 DATE_SOURCES: list[str] = ["text", "publication", "capture"]
 MODALITIES: list[str] = ["asserted", "negated", "future", "hypothetical", "reported"]
+
+
+# What became of each URL (or local file/record) a run saw: the ``outcome`` column of ``fetches``.
+FETCH_OUTCOMES: dict[str, str] = {
+    "fetched": "HTTP 200 with an accepted content type; raw response kept",
+    "read": "local file, JSONL record or WARC record read",
+    "resumed": "fetched by an earlier run that did not publish; re-read from its raw record",
+    "not_modified": "conditional GET answered 304",
+    "unchanged": "refetched, same content hash as the ledger",
+    "skipped_known": "already in the fetch ledger; not requested",
+    "duplicate_url": "same canonical URL seen earlier in this run",
+    "over_limit": "over the source's max_articles; left for the next run",
+    "robots_disallowed": "robots.txt disallows it (or robots.txt was unavailable)",
+    "too_large": "body over max_bytes, before or after decompression (incl. decompression bombs)",
+    "wrong_type": "not HTML (or not a feed/sitemap where one was expected), by header or by sniffing",
+    "timeout": "no complete response within the timeout, after retries",
+    "connection_error": "connection refused or reset, after retries",
+    "http_error": "final HTTP status other than 200/304 (after retries for 429 and 5xx)",
+    "blocked_address": "host resolves to a loopback/private/link-local/multicast/reserved address",
+    "redirect_loop": "a redirect leads back to a URL already in the chain",
+    "too_many_redirects": "more than max_redirects redirects",
+    "dns_error": "host name does not resolve",
+    "invalid_url": "not an http(s) URL",
+    "bad_encoding": "content-encoding is corrupt or unsupported",
+    "unreadable": "local file or record that cannot be read (reason in detail)",
+    "error": "unexpected failure (detail has the exception)",
+}
+# outcomes that hand a page to extraction
+RETRIEVED_OUTCOMES: list[str] = ["fetched", "read", "resumed"]
+FETCH_ROLES: dict[str, str] = {
+    "article": "an article candidate",
+    "page": "a URL given as a source (an article, or a feed/sitemap recognised by its content)",
+    "feed": "RSS/Atom feed", "sitemap": "XML/text sitemap or sitemap index", "home": "a site's home page",
+    "robots": "robots.txt", "urllist": "a remote URL list",
+    "file": "a local file or record",
+}

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.codes import ACTOR_KINDS, DATE_PRECISIONS, EVENT_MODES, FEATURE_KINDS, MODALITIES, PLOVER_TYPES, SECTORS
+from schemas.codes import (
+    ACTOR_KINDS,
+    DATE_PRECISIONS,
+    EVENT_MODES,
+    FEATURE_KINDS,
+    FETCH_OUTCOMES,
+    FETCH_ROLES,
+    MODALITIES,
+    PLOVER_TYPES,
+    SECTORS,
+)
 
 Spec = tuple[str, dict[str, Any]]
 
@@ -60,5 +70,13 @@ SUITES: dict[str, list[Spec]] = {
         ("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "location_id", "start_char"]}),
         ("ExpectColumnValuesToBeInSet", {"column": "location_id", "value_set_from": "locations.location_id"}),
         ("ExpectColumnValuesToBeInSet", {"column": "article_id", "value_set_from": "articles.article_id"}),
+    ],
+    "fetches": [
+        *_key("fetch_id"),
+        ("ExpectColumnValuesToNotBeNull", {"column": "url"}),
+        ("ExpectColumnValuesToBeInSet", {"column": "outcome", "value_set": sorted(FETCH_OUTCOMES)}),
+        ("ExpectColumnValuesToBeInSet", {"column": "role", "value_set": sorted(FETCH_ROLES)}),
+        ("ExpectColumnValuesToBeBetween", {"column": "status", "min_value": 100, "max_value": 599}),
+        ("ExpectColumnValuesToBeBetween", {"column": "bytes", "min_value": 0}),
     ],
 }

@@ -130,6 +130,35 @@ LOCATION_MENTIONS = pa.schema(
     metadata={"schema_version": SCHEMA_VERSION, "table": "location_mentions"},
 )
 
+FETCHES = pa.schema(
+    [
+        _f("fetch_id", pa.string(), "deterministic id: hash of run date, source, role and URL", nullable=False),
+        _f("run_id", pa.string(), "the run that saw this URL"),
+        _f("source", pa.string(), "source name (sources file) or the --source argument", nullable=False),
+        _f("tier", pa.int8(), "source tier: 1 wire/major, 2 national, 3 local/aggregator"),
+        _f("role", pa.string(), "what the URL was for (schemas.codes.FETCH_ROLES)", nullable=False),
+        _f("url", pa.string(), "URL as discovered (or local path / path#line)", nullable=False),
+        _f("canonical_url", pa.string(), "normalised URL (courlan; tracking parameters removed): the ledger key"),
+        _f("final_url", pa.string(), "URL after redirects"),
+        _f("discovered_from", pa.string(), "feed/sitemap/page that listed it"),
+        _f("outcome", pa.string(), "what became of it (schemas.codes.FETCH_OUTCOMES)", nullable=False),
+        _f("detail", pa.string(), "reason or detail of the outcome"),
+        _f("status", pa.int16(), "final HTTP status"),
+        _f("attempts", pa.int16(), "HTTP requests made for it (retries included, robots.txt excluded)"),
+        _f("bytes", pa.int64(), "body bytes received (as transferred)"),
+        _f("elapsed_ms", pa.int32(), "wall time from first request to final outcome"),
+        _f("content_type", pa.string(), "declared content type"),
+        _f("charset", pa.string(), "charset used to decode the body"),
+        _f("content_hash", pa.string(), "sha256 of the decoded body"),
+        _f("etag", pa.string(), "ETag validator"),
+        _f("last_modified", pa.string(), "Last-Modified validator"),
+        _f("warc_path", pa.string(), "raw WARC file holding the response"),
+        _f("warc_offset", pa.int64(), "offset of the response record in warc_path"),
+        _f("fetched_at", _TS, "when the request started"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "fetches"},
+)
+
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "actors": ACTORS,
@@ -137,6 +166,7 @@ TABLES: dict[str, pa.Schema] = {
     "events": EVENTS,
     "actor_mentions": ACTOR_MENTIONS,
     "location_mentions": LOCATION_MENTIONS,
+    "fetches": FETCHES,
 }
 
 # Primary keys (unique, not null) per table; mention tables are keyed by their position.
@@ -147,6 +177,7 @@ KEYS: dict[str, list[str]] = {
     "events": ["event_id"],
     "actor_mentions": ["article_id", "actor_id", "start_char"],
     "location_mentions": ["article_id", "location_id", "start_char"],
+    "fetches": ["fetch_id"],
 }
 
 PARTITION_COLUMN = "date"

@@ -111,8 +111,12 @@ def test_page_without_metadata_and_bad_input_are_counted(prefect_server, tmp_pat
     s = nightly(sources=[str(src), str(jsonl), str(tmp_path / "missing")], warehouse=str(tmp_path / "wh"),
                 run_date="2026-11-03")
     reasons = sorted(r["reason"].split(":")[0] for r in s["rejected"])
-    assert reasons == ["bad_json", "bad_source", "no_text", "no_text_extracted"]
-    assert s["articles"] == 2 and s["discovered"] == s["articles"] + len(s["rejected"])
+    assert reasons == ["no_text_extracted"]
+    fetches = _read(tmp_path / "wh", "fetches").fetchdf()
+    unreadable = sorted(d.split(":")[0] for d in fetches[fetches["outcome"] == "unreadable"]["detail"])
+    assert unreadable == ["bad_json", "bad_source", "no_text"]
+    assert s["outcomes"] == {"read": 3, "unreadable": 3} and s["balanced"]
+    assert s["articles"] == 2 and s["retrieved"] == s["articles"] + s["duplicates"] + len(s["rejected"])
     arts = _read(tmp_path / "wh", "articles").fetchdf()
     bare = arts[arts["url"].str.startswith("file://")]
     assert len(bare) == 1 and bare["published_at"].isna().all()

@@ -232,9 +232,12 @@ def _strip_site_suffix(title: str, sitename: str | None) -> str:
     return title
 
 
-def clean_html(html: str, fallback_url: str | None = None) -> CleanedArticle:
+def clean_html(html: str, fallback_url: str | None = None, captured: datetime | None = None,
+               language_hint: str | None = None) -> CleanedArticle:
     """Clean one HTML page. ``fallback_url`` (the fetched URL or a file:// URL) is used only when
-    the page declares no canonical URL."""
+    the page declares no canonical URL; ``captured`` (the fetch or WARC capture time) only when neither the
+    page nor its URL gives a publication date (``published_source = "capture"``); ``language_hint`` (the
+    source's expected language) only when the text's language cannot be identified."""
     meta = page_metadata(html)
     doc = extract_text(html, url=meta["url"] or fallback_url) or {}
     text = (doc.get("text") or "").strip() or None
@@ -252,7 +255,10 @@ def clean_html(html: str, fallback_url: str | None = None) -> CleanedArticle:
         d = url_date(url)
         if d:
             published_at, published_date, source = datetime(d.year, d.month, d.day, tzinfo=UTC), d, "url"
-    language = detect_language(text) or meta["lang"]
+    if published_date is None and captured is not None:
+        published_at = captured.astimezone(UTC)
+        published_date, source = published_at.date(), "capture"
+    language = detect_language(text) or meta["lang"] or language_hint
     return CleanedArticle(
         url=url,
         title=title,
