@@ -46,6 +46,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      help="output format (default: %(default)s)")
     sql.add_argument("--output", metavar="PATH", help="write to a file instead of stdout (needed for parquet)")
     sql.add_argument("--max-rows", type=int, default=40, help="rows shown in table format (default: %(default)s)")
+    bench = sub.add_parser("bench", help="measure throughput and peak memory (see flows/bench.py)")
+    bench.add_argument("what", choices=["crawl"], help="crawl: fetch N synthetic pages from a local server")
+    bench.add_argument("--pages", type=int, default=1000, help="pages (default: %(default)s)")
+    bench.add_argument("--concurrency", type=int, default=32, help="requests in flight (default: %(default)s)")
+    bench.add_argument("--per-host", type=int, default=16, help="requests in flight per host (default: %(default)s)")
     args = ap.parse_args(argv)
     if args.command == "run" and args.run_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.run_date):
         ap.error("--run-date must be YYYY-MM-DD")
@@ -153,11 +158,18 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from flows.bench import bench_crawl  # noqa: PLC0415
+
+    r = bench_crawl(args.pages, args.concurrency, args.per_host)
+    print(json.dumps(r, indent=1))
+    return 0 if r["fetched"] == args.pages else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``newsevents`` console script."""
     args = parse_args(argv)
-    rc = cmd_run(args) if args.command == "run" else cmd_sql(args)
-    return rc
+    return {"run": cmd_run, "sql": cmd_sql, "bench": cmd_bench}[args.command](args)
 
 
 if __name__ == "__main__":

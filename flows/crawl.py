@@ -40,7 +40,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from lxml import etree
 
-from flows.ledger import Ledger
+from flows.ledger import Known, Ledger
 from flows.settings import Settings
 from flows.sources import Item, SourceSpec, canonical, url_list
 from flows.warc import HTML_TYPES, BodyTooLarge, WarcSink, decode_body, inflate, read_record
@@ -544,9 +544,8 @@ class Crawler:
         self.items.append(Item(spec.name, "warc", canonical(f.final_url or f.url), raw_ref=f.warc_ref, captured=f.fetched_at,
                                language=spec.language, fetch_id=fetch_id(self.run_date, f.source, f.url, f.role)))
 
-    async def _article(self, url: str, parent: str | None, spec: SourceSpec) -> None:
-        """Fetch (or skip, or resume) one discovered article URL."""
-        known = self.ledger.get(canonical(url))
+    async def _article(self, url: str, parent: str | None, spec: SourceSpec, known: Known | None) -> None:
+        """Fetch (or skip, or resume) one discovered article URL (``known``: its ledger entry)."""
         if known and known.state == "fetched" and known.warc_ref and known.run_id != self.run_id:
             f = Fetch(spec.name, spec.tier, "article", url, canonical(url), outcome="resumed",
                       detail=f"fetched by unfinished run {known.run_id}", warc_ref=known.warc_ref,
@@ -585,6 +584,7 @@ class Crawler:
                                       detail=f"{type(e).__name__}: {e}"[:200]))
             return
         todo, fresh = [], 0
+        ledger = self.ledger.get_many([canonical(u) for u, _ in links])
         for url, parent in links:
             key = ("article", canonical(url))
             if key in self.seen:
@@ -592,7 +592,7 @@ class Crawler:
                                           detail="seen earlier in this run", discovered_from=parent))
                 continue
             self.seen.add(key)
-            known = self.ledger.get(key[1])
+            known = ledger.get(key[1])
             new = known is None or spec.revisit
             if new and spec.max_articles is not None and fresh >= spec.max_articles:
                 self.fetches.append(Fetch(spec.name, spec.tier, "article", url, key[1], outcome="over_limit",
@@ -600,7 +600,7 @@ class Crawler:
                                           discovered_from=parent))
                 continue
             fresh += new
-            todo.append(self._article(url, parent, spec))
+            todo.append(self._article(url, parent, spec, known))
         await asyncio.gather(*todo)
 
     async def run(self, specs: list[SourceSpec]) -> None:
