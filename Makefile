@@ -21,9 +21,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-## run the nightly flow on the bundled sample corpus (offline) and print the summary
+## run the nightly flow on the sources of data/sources.yaml (the bundled sample corpus, offline)
 run: install
-	$(BIN)/newsevents run --source data/sample --warehouse $(WAREHOUSE)
+	$(BIN)/newsevents run --warehouse $(WAREHOUSE)
 
 ## run the test suite
 test: install
