@@ -140,6 +140,7 @@ FEATURE_KINDS: dict[str, str] = {
     "admin2": "a second-level division (district, county)",
     "city": "a populated place",
     "feature": "a mountain, river, sea, region, site or border area",
+    "region": "part of a country named by direction (\"northern Syria\"): centre moved toward that side of the country"
 }
 
 LOCATION_PRECISIONS: list[str] = ["point", "admin2", "admin1", "region", "country"]

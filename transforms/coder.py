@@ -27,6 +27,7 @@ from schemas.codes import EVENT_TYPES, cameo_root, intensity, quad_class
 from transforms.counts import parse_count
 from transforms.dates import resolve_date
 from transforms.gazetteer import Gazetteer, Place
+from transforms.gazetteer import norm as norm_name
 from transforms.nlp import Dictionaries, load_pipeline, normalise_text
 
 # ------------------------------------------------------------------ vocabulary
@@ -65,6 +66,19 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", 
 FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
                     "want", "try", "attempt", "expect", "agree", "warn"}
 NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
+PLACE_NOUNS = {"city", "town", "village", "district", "province", "region", "camp", "capital", "outskirts", "suburb",
+               "neighbourhood", "neighborhood", "area", "port", "state", "county", "governorate", "territory"}
+DIRECTION_NOUNS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+INSTITUTION_NOUNS = {"those", "embassy", "embassies", "government", "governments", "leader", "leaders", "president", "ministry",
+                     "ministries", "minister", "ministers", "envoy", "envoys", "ambassador", "ambassadors",
+                     "delegation", "delegations", "authorities", "parliament", "king", "officials", "representatives"}
+# words that make an unlisted organisation name a unit of a state's forces/agencies (folded into the parent)
+UNIT_WORDS = {"guard": "MIL", "army": "MIL", "division": "MIL", "brigade": "MIL", "battalion": "MIL",
+              "regiment": "MIL", "command": "MIL", "corps": "MIL", "navy": "MIL", "air force": "MIL",
+              "forces": "MIL", "police": "COP", "gendarmerie": "COP", "ministry": "GOV", "treasury": "GOV",
+              "department": "GOV"}
+CREDIT_LINE = re.compile(r"^\W*(?:\(?(?:additional )?reporting|writing|editing|compiled|produced) by\b", re.I)
+TITLE_AFTER_ORG = {"minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "chief", "commander"}
 DIRECTION = re.compile(r"^(northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|"
                        r"northeastern|northwestern|southeastern|southwestern|central|upper|lower|greater)\s+", re.I)
 PLACE_SUFFIX = re.compile(r"\s+(province|governorate|state|region|district|territory|oblast|county|prefecture|city)$", re.I)
@@ -311,7 +325,92 @@ class Coder:
         a.aliases.update([*o.aliases[:6], surface])
         return a
 
+    def _context(self, ent: Span, focus: list[str], places: list[PlaceMention]) -> list[str]:
+        """Countries of a toponym's sentence: countries and adjectives named there (nearest first), then the
+        countries of places already resolved in it (neighbouring toponyms)."""
+        sent = ent.sent
+        near = sorted((abs(e.start - ent.start), e.ent_id_.partition(":")[2]) for e in sent.ents
+                      if e.ent_id_.startswith(("country:", "adj:")))
+        out = [iso for _, iso in near]
+        out += [p.place.country_code for p in places if sent.start <= p.start < sent.end and p.place.country_code]
+        return list(dict.fromkeys(out))
+
+    def _place_like(self, doc: Doc, ent: Span, ctx: list[str]) -> Place | None:
+        """An ORG/PERSON entity the small model mislabelled that is really a place: a gazetteer name after a
+        locative preposition or "city/town/camp of", or a prominent place of the page's countries."""
+        if not ent.text[:1].isupper() or ent.text.lower() in NOT_PLACES or len(ent) > 4:
+            return None
+        hits = self.gaz.lookup(ent.text, [*ctx, *self._focus], ("country", "admin1", "admin2", "city", "feature"), ctx)
+        if not hits:
+            return None
+        best = hits[0]
+        head = ent.root
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        prep = head.head if head.dep_ == "pobj" else None
+        locative = prep is not None and (prep.lower_ in LOCATIVE_PREPS or (
+            prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS | DIRECTION_NOUNS))
+        prev = doc[ent.start - 1] if ent.start > 0 else None
+        if prev is not None and prev.lemma_.lower() in PLACE_NOUNS and prev.i + 1 == ent.start:
+            locative = True  # "the city of El Fasher" (after 'of'), "camp Zamzam"
+        if ent.end < len(doc) and doc[ent.end].lemma_.lower() in PLACE_NOUNS:
+            locative = True  # "the Chapare region"
+        prominent = best.country_code in [*ctx, *self._focus][:3] and (
+            best.feature_kind in ("admin1", "feature") or best.population >= 50_000)
+        if locative and (best.population >= 1000 or best.feature_kind != "city"):
+            return best
+        return best if prominent and ent.label_ == "ORG" else None
+
+    def _expand_place(self, doc: Doc, ent: Span, ctx: list[str]) -> tuple[Span, Place] | None:
+        """'Port' + 'Sudan' split by the tagger: try the entity with the next one or two capitalised tokens,
+        or the previous one, as one toponym."""
+        cands = []
+        for k in (2, 1):
+            end = ent.end + k
+            if end <= len(doc) and all(t.text[:1].isupper() and t.is_alpha for t in doc[ent.end:end]):
+                cands.append(doc[ent.start:end])
+        if ent.start > 0 and doc[ent.start - 1].text[:1].isupper() and doc[ent.start - 1].is_alpha \
+                and not doc[ent.start - 1].is_sent_start:
+            cands.append(doc[ent.start - 1:ent.end])
+        for span in cands:
+            hits = [p for p in self.gaz.lookup(span.text, [*ctx, *self._focus], (), ctx) if p.feature_kind != "country"]
+            if hits and norm_name(hits[0].name) == norm_name(span.text):
+                return span, hits[0]
+        return None
+
+    def _directional(self, doc: Doc, start: int, place: Place) -> tuple[int, Place] | None:
+        """'northern Syria', 'eastern Congo': a region of the place, its centre moved toward that side of
+        the country's extent. Returns (new start token, derived place)."""
+        if start == 0:
+            return None
+        word = doc[start - 1].lower_
+        m = DIRECTION.match(word + " ")
+        if not m or word in ("upper", "lower", "greater") or place.feature_kind not in ("country", "admin1"):
+            return None
+        ext = self.gaz.extent(place.country_code) if place.feature_kind == "country" else None
+        lat, lon = place.latitude, place.longitude
+        if lat is None or lon is None:
+            return None
+        if ext is not None:
+            lat0, lat1, lon0, lon1 = ext
+            lat, lon = (lat0 + lat1) / 2, (lon0 + lon1) / 2
+            dlat, dlon = (lat1 - lat0) / 3, (lon1 - lon0) / 3
+        else:
+            dlat = dlon = 0.5
+        if "north" in word:
+            lat += dlat
+        if "south" in word:
+            lat -= dlat
+        if "east" in word:
+            lon += dlon
+        if "west" in word:
+            lon -= dlon
+        name = f"{word} {place.name}"
+        return start - 1, Place(0, name, place.country_code, round(lat, 4), round(lon, 4), "region", "RGN",
+                                place.admin1, 0)
+
     def _mentions(self, doc: Doc, focus: list[str]) -> tuple[list[Mention], list[PlaceMention]]:
+        self._focus = focus
         mentions: list[Mention] = []
         places: list[PlaceMention] = []
         used: set[int] = set()
@@ -323,6 +422,7 @@ class Coder:
             used.update(range(start, end))
             return True
 
+        skip_names = {s.start for s in doc.sents if CREDIT_LINE.match(s.text) or _is_heading(s)}
         for ent in doc.ents:
             kind, _, val = ent.ent_id_.partition(":")
             label = ent.label_
@@ -343,8 +443,8 @@ class Coder:
                         mentions.append(m)
                 else:
                     place = self.gaz.country(val)
-                    if place and claim(ent.start, ent.end):
-                        places.append(PlaceMention(place, ent.start, ent.end, ent.text))
+                    if place is not None:
+                        self._add_place(doc, ent.start, ent.end, place, places, claim)
             elif kind == "place" or label in ("GPE", "LOC", "FAC"):
                 if ent.text.lower() in NOT_PLACES:
                     continue
@@ -353,21 +453,38 @@ class Coder:
                     if claim(ent.start, ent.end):
                         mentions.append(Mention(self.state_actor(cap, "GOV", ent.text), ent.start, ent.end, ent.text))
                     continue
-                place = self.resolve_place(ent.text, focus, doc)
-                if place is not None and claim(ent.start, ent.end):
-                    places.append(PlaceMention(place, ent.start, ent.end, ent.text))
-            elif label == "PERSON":
-                if claim(ent.start, ent.end):
-                    mentions.append(self._person_mention(doc, ent, persons, focus))
-            elif label == "ORG" and ent.text[:1].isupper() and len(ent.text) > 2:
-                if any(_same_person(ent.text, p.name, p.aliases) for p in persons):
+                ctx = self._context(ent, focus, places)
+                wider = self._expand_place(doc, ent, ctx) if kind != "place" else None
+                if wider is not None:
+                    self._add_place(doc, wider[0].start, wider[0].end, wider[1], places, claim)
+                    continue
+                place = self.resolve_place(ent.text, focus, doc, near=ctx)
+                if place is not None:
+                    self._add_place(doc, ent.start, ent.end, place, places, claim)
+            elif label in ("PERSON", "ORG"):
+                if ent.sent.start in skip_names:
+                    continue
+                if len(ent) == 1 and (doc[ent.start].pos_ != "PROPN" or not ent.text[:1].isupper()):
+                    continue  # "Photographs", "Defence": a capitalised common word, not a name
+                known_person = any(_same_person(ent.text, p.name, p.aliases) for p in persons)
+                if not known_person:
+                    ctx = self._context(ent, focus, places)
+                    wider = self._expand_place(doc, ent, ctx)
+                    place = wider[1] if wider else self._place_like(doc, ent, ctx)
+                    if place is not None:
+                        span = wider[0] if wider else ent
+                        self._add_place(doc, span.start, span.end, place, places, claim)
+                        continue
+                if label == "PERSON" or known_person:
                     if claim(ent.start, ent.end):
                         mentions.append(self._person_mention(doc, ent, persons, focus))
                     continue
+                if not ent.text[:1].isupper() or len(ent.text) <= 2:
+                    continue
+                if ent.end < len(doc) and doc[ent.end].lower_ in TITLE_AFTER_ORG and len(ent) == 1:
+                    continue  # "Deputy Defence Minister X": part of a title
                 if claim(ent.start, ent.end):
-                    a = Actor(ent.text, "organization", None, None, origin="ner")
-                    a.aliases.add(ent.text)
-                    mentions.append(Mention(a, ent.start, ent.end, ent.text))
+                    mentions.append(Mention(self._ner_org(ent, focus, places), ent.start, ent.end, ent.text))
         # sector nouns without a named country: "the army", "police", "protesters"
         for t in doc:
             if t.i in used or t.pos_ not in ("NOUN", "PROPN"):
@@ -396,6 +513,28 @@ class Coder:
         mentions.sort(key=lambda m: m.start)
         places.sort(key=lambda p: p.start)
         return mentions, places
+
+    def _add_place(self, doc: Doc, start: int, end: int, place: Place, places: list[PlaceMention], claim) -> None:  # noqa: ANN001
+        """Record a place mention ('northern Syria' becomes a directional region of Syria)."""
+        d = self._directional(doc, start, place)
+        if d is not None:
+            start, place = d
+        if claim(start, end):
+            places.append(PlaceMention(place, start, end, doc[start:end].text))
+
+    def _ner_org(self, ent: Span, focus: list[str], places: list[PlaceMention]) -> Actor:
+        """An organisation the dictionary does not know. A unit of a state's forces or agencies ("the
+        National Guard", "6th Infantry Division", "the Treasury") is folded into that state's sector actor."""
+        low = ent.text.lower()
+        unit = next((sec for w, sec in UNIT_WORDS.items() if re.search(rf"\b{w}\b", low)), None)
+        if unit:
+            iso = next((t.ent_id_.partition(":")[2] for t in ent if t.ent_id_.startswith(("country:", "adj:"))), None)
+            iso = iso or next(iter(self._context(ent, focus, places)), None)
+            if iso and iso in self.dicts.countries:
+                return self.state_actor(iso, unit, ent.text)
+        a = Actor(ent.text, "organization", None, None, origin="ner")
+        a.aliases.add(ent.text)
+        return a
 
     def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
         for c in t.children:
@@ -466,6 +605,11 @@ class Coder:
             return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
         if dep == "pobj" and root.head.lower_ not in LOCATIVE_PREPS and root.head.lower_ not in ("of",):
             return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
+        first = root
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        if first.dep_ == "pobj" and first.head.lower_ == "of" and first.head.head.lemma_.lower() in INSTITUTION_NOUNS:
+            return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)  # "embassies of Britain"
         if dep == "conj":
             first = root
             while first.dep_ == "conj":
@@ -518,7 +662,7 @@ class Coder:
         persons.append(a)
         return Mention(a, ent.start, ent.end, ent.text)
 
-    def resolve_place(self, text: str, focus: list[str], doc: Doc | None = None) -> Place | None:
+    def resolve_place(self, text: str, focus: list[str], doc: Doc | None = None, near: list[str] = ()) -> Place | None:
         """Gazetteer lookup with the page's country focus; direction words and type suffixes stripped when
         the full string is unknown."""
         t = re.sub(r"'s$", "", text.strip())
@@ -527,7 +671,7 @@ class Coder:
                             (PLACE_SUFFIX.sub("", DIRECTION.sub("", t)), ("admin1", "admin2", "city", "feature"))):
             if not cand:
                 continue
-            hits = self.gaz.lookup(cand, focus, kinds)
+            hits = self.gaz.lookup(cand, focus, kinds, near)
             if hits:
                 best = hits[0]
                 if best.feature_kind == "city" and best.population == 0 and best.country_code not in focus:
@@ -567,6 +711,12 @@ class _SpanView:
 
     def __getattr__(self, item: str) -> Any:
         return getattr(self._span, item)
+
+    def __len__(self) -> int:
+        return len(self._span)
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self._span)
 
 
 def _surname_tokens(name: str) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import math
 import os
 import pickle
 import re
@@ -69,6 +70,7 @@ def _latin(s: str) -> bool:
 
 _KIND_RANK = {"country": 0, "admin1": 1, "feature": 2, "city": 3, "admin2": 4}
 _CITY_BIG = 200_000
+_KIND_SCORE = {"country": 4.0, "admin1": 3.0, "feature": 2.5, "admin2": 1.5}
 
 
 class Gazetteer:
@@ -80,7 +82,8 @@ class Gazetteer:
         self.iso2to3 = iso2to3
 
     # ---------------------------------------------------------------- querying
-    def lookup(self, name: str, countries: Iterable[str] = (), kinds: Iterable[str] = ()) -> list[Place]:
+    def lookup(self, name: str, countries: Iterable[str] = (), kinds: Iterable[str] = (),
+               near: Iterable[str] = ()) -> list[Place]:
         """Candidates for ``name`` best first; ``countries`` (ISO3) are the page's focus, ``kinds``
         restricts to feature kinds (e.g. a "province" suffix asks for admin1/admin2)."""
         cands = self.index.get(norm(name), [])
@@ -91,14 +94,43 @@ class Gazetteer:
         if want:
             cands = [p for p in cands if p.feature_kind in want] or []
 
-        def rank(p: Place) -> tuple[int, int, int, int]:
-            kind = _KIND_RANK.get(p.feature_kind, 5)
-            if p.feature_kind == "city" and p.population >= _CITY_BIG:
-                kind = 1
-            exact = 0 if norm(p.name) == norm(name) else 1
-            return (0 if p.country_code in focus else 1, kind, exact, -p.population)
+        close = set(near)
 
-        return sorted(cands, key=rank)
+        def score(p: Place) -> float:
+            """Higher is better: the page's countries (``countries``), the countries of the same sentence
+            (``near``: named there, or of the toponyms next to it), an exact primary-name match, and prominence
+            (kind, population). A big exact-name city abroad beats an obscure alternate-name village in a focus
+            country ('Paris' is not 'Parizh')."""
+            s = 0.0
+            if p.country_code in focus or p.country_code in close:
+                s += 3.0
+            if p.country_code in close:
+                s += 1.5
+            if norm(p.name) == norm(name):
+                s += 2.0
+            if p.feature_kind == "city":
+                s += min(3.5, math.log10(p.population + 1) / 2)
+            else:
+                s += _KIND_SCORE.get(p.feature_kind, 0.5)
+            return s
+
+        return sorted(cands, key=score, reverse=True)
+
+    def extent(self, iso3: str) -> tuple[float, float, float, float] | None:
+        """(min lat, max lat, min lon, max lon) of a country's towns of 5,000+ people (computed once, lazily):
+        what "northern Syria" or "eastern Congo" is measured against."""
+        ext = getattr(self, "_extents", None)
+        if ext is None:
+            ext = {}
+            for places in self.index.values():
+                for p in places:
+                    if p.feature_kind != "city" or p.population < 5000 or not p.country_code or p.latitude is None:
+                        continue
+                    e = ext.get(p.country_code)
+                    ext[p.country_code] = (p.latitude, p.latitude, p.longitude, p.longitude) if e is None else (
+                        min(e[0], p.latitude), max(e[1], p.latitude), min(e[2], p.longitude), max(e[3], p.longitude))
+            self._extents = ext
+        return ext.get(iso3)
 
     def country(self, iso3: str) -> Place | None:
         """The country place for an ISO3 code."""
