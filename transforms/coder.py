@@ -68,6 +68,10 @@ FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", 
 NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
 PLACE_NOUNS = {"city", "town", "village", "district", "province", "region", "camp", "capital", "outskirts", "suburb",
                "neighbourhood", "neighborhood", "area", "port", "state", "county", "governorate", "territory"}
+NAME_PARTICLES = {"dos", "da", "das", "do", "de", "del", "della", "di", "du", "van", "von", "der", "bin", "ibn", "bint",
+                  "al", "el", "le", "la", "y", "e"}
+ADMIN_NOUNS = {"region", "province", "oblast", "governorate", "district", "state", "territory", "county",
+               "prefecture", "department"}
 DIRECTION_NOUNS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 INSTITUTION_NOUNS = {"those", "embassy", "embassies", "government", "governments", "leader", "leaders", "president", "ministry",
                      "ministries", "minister", "ministers", "envoy", "envoys", "ambassador", "ambassadors",
@@ -326,13 +330,22 @@ class Coder:
         return a
 
     def _context(self, ent: Span, focus: list[str], places: list[PlaceMention]) -> list[str]:
-        """Countries of a toponym's sentence: countries and adjectives named there (nearest first), then the
-        countries of places already resolved in it (neighbouring toponyms)."""
+        """Countries a toponym is placed in by its sentence: countries of places already resolved there
+        (neighbouring toponyms), countries named as places there ("in Syria"), and countries or adjectives
+        that qualify a place word ("Russia's Kursk region", "the Sudanese city of ..."). Adjectives of actors
+        ("Russian forces") are not evidence of where a place is."""
         sent = ent.sent
-        near = sorted((abs(e.start - ent.start), e.ent_id_.partition(":")[2]) for e in sent.ents
-                      if e.ent_id_.startswith(("country:", "adj:")))
-        out = [iso for _, iso in near]
-        out += [p.place.country_code for p in places if sent.start <= p.start < sent.end and p.place.country_code]
+        out = [p.place.country_code for p in sorted(places, key=lambda p: abs(p.start - ent.start))
+               if sent.start <= p.start < sent.end and p.place.country_code]
+        for e in sorted(sent.ents, key=lambda e: abs(e.start - ent.start)):
+            kind, _, iso = e.ent_id_.partition(":")
+            if kind not in ("country", "adj"):
+                continue
+            head = e.root.head
+            if (e.root.dep_ in ("poss", "amod", "compound") and (head.lemma_.lower() in PLACE_NOUNS or
+                                                                 ent.start <= head.i < ent.end + 2)) or \
+                    (kind == "country" and e.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS):
+                out.append(iso)
         return list(dict.fromkeys(out))
 
     def _place_like(self, doc: Doc, ent: Span, ctx: list[str]) -> Place | None:
@@ -409,8 +422,58 @@ class Coder:
         return start - 1, Place(0, name, place.country_code, round(lat, 4), round(lon, 4), "region", "RGN",
                                 place.admin1, 0)
 
+    @staticmethod
+    def _join_names(doc: Doc) -> None:
+        """Repair person names the tagger cut: "Bendito | dos | Santos Freitas" (name particles),
+        "Mohammed Shia | ' al-Sudani" (an apostrophe), "Jassim al-Majouri | Abu Abdul Qadir" (a kunya)."""
+        ents = list(doc.ents)
+        out: list[Span] = []
+        i = 0
+        while i < len(ents):
+            e = ents[i]
+            if e.label_ in ("PERSON", "ORG") and not e.ent_id_:
+                end = e.end
+                while True:
+                    nxt = next((x for x in ents[i + 1:] if x.start >= end), None)
+                    gap = doc[end:nxt.start] if nxt is not None else None
+                    if nxt is not None and nxt.label_ in ("PERSON", "ORG", "GPE") and not nxt.ent_id_ and \
+                            0 < len(gap) <= 2 and all(t.lower_ in NAME_PARTICLES for t in gap):
+                        end = nxt.end
+                        i = ents.index(nxt)
+                        continue
+                    if nxt is not None and nxt.start == end and nxt.label_ == "PERSON" and not nxt.ent_id_ and \
+                            e.label_ == "PERSON":  # "Mohammed Shia'" + "al-Sudani", "Jassim al-Majouri" + "Abu ..."
+                        end = nxt.end
+                        i = ents.index(nxt)
+                        continue
+                    k = end
+                    if k + 1 < len(doc) and doc[k].text in ("'", "’") and doc[k + 1].text[:3].lower() in ("al-", "el-"):
+                        end = k + 2
+                        continue
+                    if k < len(doc) and doc[k].text in ("Abu", "Umm") and k + 1 < len(doc) and doc[k + 1].text[:1].isupper():
+                        end = k + 1
+                        while end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha and end - k < 5:
+                            end += 1
+                        continue
+                    break
+                if end != e.end:
+                    e = Span(doc, e.start, end, label="PERSON")
+                elif e.label_ == "ORG":
+                    out.append(e)
+                    i += 1
+                    continue
+            out.append(e)
+            i += 1
+        kept, last = [], -1
+        for e in out:
+            if e.start >= last:
+                kept.append(e)
+                last = e.end
+        doc.ents = kept
+
     def _mentions(self, doc: Doc, focus: list[str]) -> tuple[list[Mention], list[PlaceMention]]:
         self._focus = focus
+        self._join_names(doc)
         mentions: list[Mention] = []
         places: list[PlaceMention] = []
         used: set[int] = set()
@@ -485,6 +548,23 @@ class Coder:
                     continue  # "Deputy Defence Minister X": part of a title
                 if claim(ent.start, ent.end):
                     mentions.append(Mention(self._ner_org(ent, focus, places), ent.start, ent.end, ent.text))
+        # "the Donetsk region", "Kursk Oblast": capitalised words before an administrative noun that the
+        # tagger missed or mislabelled
+        for t in doc:
+            if t.lemma_.lower() not in ADMIN_NOUNS or t.i in used or t.i == 0:
+                continue
+            start = t.i
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
+                    and (start - 1) not in used and not doc[start - 1].is_sent_start:
+                start -= 1
+            if start == t.i:
+                continue
+            span = doc[start:t.i]
+            ctx = self._context(span, focus, places)
+            hits = self.gaz.lookup(span.text, [*ctx, *focus], ("admin1", "admin2", "feature"), ctx) or \
+                self.gaz.lookup(span.text, [*ctx, *focus], ("city",), ctx)
+            if hits:
+                self._add_place(doc, start, t.i + 1, hits[0], places, claim)
         # sector nouns without a named country: "the army", "police", "protesters"
         for t in doc:
             if t.i in used or t.pos_ not in ("NOUN", "PROPN"):
