@@ -126,7 +126,7 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
     """Actors, locations, events and mentions of a batch of English, non-duplicate articles."""
     coder = get_coder(settings)
     out: dict[str, Any] = {"actors": {}, "locations": {}, "events": [], "actor_mentions": [], "location_mentions": []}
-    for _, coded in coder.code({"article_id": r["article_id"], "text": r["text"],
+    for _, coded in coder.code({"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
                                 "published_date": r["published_date"]} for r in rows):
         for aid, a in coded.actors.items():
             if aid in out["actors"]:

@@ -231,11 +231,32 @@ class Coder:
 
     # ---------------------------------------------------------------- public
     def code(self, articles: Iterable[dict[str, Any]]) -> Iterator[tuple[str, CodedArticle]]:
-        """(article_id, CodedArticle) for each ``{"article_id", "text", "published_date"}``."""
+        """(article_id, CodedArticle) for each ``{"article_id", "text", "published_date"[, "title"]}``.
+        The title is not coded for events; a person it names in another spelling of a person of the text
+        becomes an alias of that person (headline "al-Mazroui ... Qader", body "al-Majouri ... Qadir")."""
         items = list(articles)
         texts = (normalise_text(a["text"] or "") for a in items)
         for art, doc in zip(items, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
-            yield art["article_id"], self.code_doc(art, doc)
+            coded = self.code_doc(art, doc)
+            if art.get("title"):
+                self._title_aliases(normalise_text(art["title"]), coded)
+            yield art["article_id"], coded
+
+    def _title_aliases(self, title: str, coded: CodedArticle) -> None:
+        persons = [a for a in coded.actors.values() if a["kind"] == "person"]
+        if not persons:
+            return
+        with self.nlp.select_pipes(enable=["tok2vec", "ner"]):
+            tdoc = self.nlp(title)
+        self._join_names(tdoc)
+        for ent in tdoc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = re.sub(r"'s?$", "", ent.text).strip()
+            for a in persons:
+                if name_key(name) != name_key(a["name"]) and _same_person(name, a["name"], set(a["aliases"])):
+                    a["aliases"] = sorted(set(a["aliases"]) | {name})
+                    break
 
     # ---------------------------------------------------------------- per doc
     def code_doc(self, art: dict[str, Any], doc: Doc) -> CodedArticle:
@@ -548,6 +569,21 @@ class Coder:
                     continue  # "Deputy Defence Minister X": part of a title
                 if claim(ent.start, ent.end):
                     mentions.append(Mention(self._ner_org(ent, focus, places), ent.start, ent.end, ent.text))
+        # short forms the tagger did not tag ("Baghdadi was killed", "Qadir had led"): a capitalised word that
+        # is a known person's surname or a variant of it
+        for t in doc:
+            if not persons or t.i in used or not t.text[:1].isupper() or len(t.text) < 4:
+                continue
+            start = t.i
+            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") and start - 2 not in used:
+                start -= 2
+            surface = doc[start:t.i + 1].text
+            for p in persons:
+                if _same_person(surface, p.name, p.aliases) or _same_person(t.text, p.name, p.aliases):
+                    if claim(start, t.i + 1):
+                        p.aliases.add(surface)
+                        mentions.append(Mention(p, start, t.i + 1, surface))
+                    break
         # "the Donetsk region", "Kursk Oblast": capitalised words before an administrative noun that the
         # tagger missed or mislabelled
         for t in doc:
@@ -577,7 +613,10 @@ class Coder:
                 continue  # "ISIS fighters", "RSF militants": the group itself is the actor
             if any(c.dep_ == "poss" and not c.ent_id_ for c in owners):
                 continue  # "the group's leadership"
-            iso = self._country_of_noun(t, mentions) or (focus[0] if focus else None)
+            sent = t.sent
+            iso = self._country_of_noun(t, mentions) or next(
+                (p.place.country_code for p in places if sent.start <= p.start < sent.end and p.place.country_code),
+                None) or (focus[0] if focus else None)
             if not iso or iso not in self.dicts.countries:
                 continue
             if sector == "GOV" and t.lemma_.lower() in ("official", "officials") and not any(c.dep_ in ("amod", "compound", "poss") for c in t.children):
@@ -609,7 +648,7 @@ class Coder:
         unit = next((sec for w, sec in UNIT_WORDS.items() if re.search(rf"\b{w}\b", low)), None)
         if unit:
             iso = next((t.ent_id_.partition(":")[2] for t in ent if t.ent_id_.startswith(("country:", "adj:"))), None)
-            iso = iso or next(iter(self._context(ent, focus, places)), None)
+            iso = iso or next(iter(self._context(ent, focus, places)), None) or (focus[0] if focus else None)
             if iso and iso in self.dicts.countries:
                 return self.state_actor(iso, unit, ent.text)
         a = Actor(ent.text, "organization", None, None, origin="ner")
@@ -804,6 +843,24 @@ def _surname_tokens(name: str) -> list[str]:
     return [t for t in toks if t not in {"abu", "bin", "ibn", "al", "el", "umm"}]
 
 
+_TRANSLIT = [(r"(.)\1", r"\1"), (r"e[iy]|ai", "ay"), (r"ou|oo", "u"), (r"ee", "i"), (r"e", "i"), (r"^j", "dj")]
+
+
+def _translit(tok: str) -> str:
+    """A key that absorbs common romanisation variants of Arabic names: Hussein/Husayn, Qader/Qadir,
+    Mohammed/Mohamed."""
+    for pat, rep in _TRANSLIT[:1] * 2 + _TRANSLIT[1:5]:
+        tok = re.sub(pat, rep, tok)
+    return tok
+
+
+def _tok_sim(x: str, y: str) -> float:
+    """1.0 for romanisation variants of one name token, else the plain string ratio."""
+    if _translit(x) == _translit(y):
+        return 1.0
+    return difflib.SequenceMatcher(None, x, y).ratio()
+
+
 def _same_person(short: str, full: str, aliases: set[str]) -> bool:
     """Does ``short`` refer to the person named ``full`` (subset of name tokens, or a spelling variant)?"""
     a, b = name_key(short), name_key(full)
@@ -815,10 +872,10 @@ def _same_person(short: str, full: str, aliases: set[str]) -> bool:
     if set(ta) <= set(tb) and len(ta) < len(tb):
         return True
     if len(ta) == len(tb) and len(ta) >= 2:
-        sims = [difflib.SequenceMatcher(None, x, y).ratio() for x, y in zip(ta, tb, strict=True)]
+        sims = [_tok_sim(x, y) for x, y in zip(ta, tb, strict=True)]
         return min(sims) >= 0.7 and sum(sims) / len(sims) >= 0.8
     if len(ta) == 1 and len(ta[0]) > 4:
-        return any(difflib.SequenceMatcher(None, ta[0], y).ratio() >= 0.85 for y in tb[-2:])
+        return any(_tok_sim(ta[0], y) >= 0.85 for y in tb[-2:])
     return False
 
 

