@@ -35,7 +35,8 @@ from transforms.nlp import Dictionaries, load_pipeline, normalise_text
 SECTOR_NOUNS: dict[str, str] = {
     "government": "GOV", "authority": "GOV", "authorities": "GOV", "administration": "GOV", "ministry": "GOV",
     "cabinet": "GOV", "regime": "GOV", "official": "GOV", "officials": "GOV", "presidency": "GOV", "embassy": "GOV",
-    "diplomat": "GOV",
+    "diplomat": "GOV", "minister": "GOV", "spokesman": "GOV", "spokeswoman": "GOV", "spokesperson": "GOV",
+    "ombudsman": "GOV",
     "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
     "navy": "MIL", "junta": "MIL", "militaries": "MIL", "guard": "MIL", "guards": "MIL", "defences": "MIL", "defenses": "MIL",
     "police": "COP", "policeman": "COP", "policemen": "COP",
@@ -44,10 +45,12 @@ SECTOR_NOUNS: dict[str, str] = {
     "opposition": "OPP", "rebel": "REB", "insurgent": "INS", "militant": "INS", "jihadist": "INS",
     "civilian": "CVL", "protester": "CVL", "demonstrator": "CVL", "resident": "CVL", "villager": "CVL",
     "refugee": "REF", "journalist": "MED", "reporter": "MED", "doctor": "HLH", "medic": "HLH",
+    "serviceman": "MIL", "servicemen": "MIL", "aircraft": "MIL", "jet": "MIL", "warplane": "MIL", "warship": "MIL",
+    "negotiator": "GOV", "youth": "CVL",
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
-                "MED": "journalists", "HLH": "health workers", "SPY": "intelligence", "BUS": "businesses",
+                "MED": "journalists", "HLH": "health workers", "EDU": "students", "SPY": "intelligence", "BUS": "businesses",
                 "LAB": "workers"}
 PROTESTER_NOUNS = {"protester", "demonstrator"}
 CIVILIAN_VICTIMS = {"people", "person", "civilian", "resident", "villager", "child", "woman", "man", "worker",
@@ -61,6 +64,12 @@ MIL_TITLES = {"general", "gen.", "colonel", "col.", "commander", "admiral", "maj
 MIL_COMPOUNDS = {"defence", "defense", "war", "armed"}
 SPEECH_VERBS = {"say", "tell", "report", "claim", "allege", "state", "announce", "confirm", "add", "insist",
                 "write", "declare", "note", "quote"}
+# types where "A and B <verb>" with no object means each side acted on the other
+TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
+PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
+THREAT_MODES = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "restrict",
+                "PROTEST": None}
+SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE", "RETREAT", "ASSAULT", "SUPPORT"}
 LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", "lead", "order", "intensify",
                "continue", "resume", "escalate", "make", "issue", "hold", "impose", "announce", "level", "lodge"}
 FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
@@ -315,6 +324,7 @@ class Coder:
             out.events.append(ev)
         seen = set()
         out.events = [e for e in out.events if not (e["event_id"] in seen or seen.add(e["event_id"]))]
+        out.events = _merge_anaphora(out.events, doc)
         return out
 
     # ---------------------------------------------------------------- helpers
@@ -614,13 +624,22 @@ class Coder:
             if any(c.dep_ == "poss" and not c.ent_id_ for c in owners):
                 continue  # "the group's leadership"
             sent = t.sent
-            iso = self._country_of_noun(t, mentions) or next(
-                (p.place.country_code for p in places if sent.start <= p.start < sent.end and p.place.country_code),
-                None) or (focus[0] if focus else None)
+            iso = self._country_of_noun(t, mentions)
+            if iso is None and t.lemma_.lower() in TITLE_NOUNS:
+                continue  # "foreign ministers" of no named country: not the page's government
+            if iso is None and sector in ("CVL", "REF"):  # "protesters" belong to the country they march in
+                iso = next((p.place.country_code for p in places
+                            if sent.start <= p.start < sent.end and p.place.country_code), None)
+            iso = iso or (focus[0] if focus else None)
             if not iso or iso not in self.dicts.countries:
                 continue
             if sector == "GOV" and t.lemma_.lower() in ("official", "officials") and not any(c.dep_ in ("amod", "compound", "poss") for c in t.children):
                 continue
+            if t.lemma_.lower() in TITLE_NOUNS and (
+                    t.head.ent_type_ == "PERSON" or any(c.ent_type_ == "PERSON" for c in t.children if c.dep_ == "appos")
+                    or (t.dep_ == "appos" and t.head.ent_type_ == "PERSON") or not any(
+                        c.dep_ in ("poss", "amod", "compound") for c in t.children)):
+                continue  # "Foreign Minister Sugiono", "Egypt's foreign minister, Badr Abdelatty": the person acts
             left = min([c.i for c in t.children if c.dep_ in ("amod", "compound", "det", "poss") and c.i < t.i] + [t.i])
             if any(i in used for i in range(left, t.i)):
                 left = t.i
@@ -706,6 +725,12 @@ class Coder:
         force = trig.type in ("ASSAULT", "MOBILIZE") or any(c.lemma_.lower() in ("military", "army") for c in cur.children)
         return Mention(self.state_actor(iso, "MIL" if force else "GOV", ent.text), ent.start, ent.end, ent.text)
 
+    def _is_trigger(self, t: Token) -> bool:
+        lemma = t.lemma_.lower()
+        if t.pos_ in ("VERB", "AUX"):
+            return ("verb", lemma) in self.lexicon
+        return ("noun", lemma) in self.lexicon or (lemma.endswith("s") and ("noun", lemma[:-1]) in self.lexicon)
+
     def _country_mention(self, doc: Doc, ent: Span, iso: str) -> Mention | None:
         """A country name in an argument position is its government (or the sector noun it owns)."""
         root = ent.root
@@ -724,6 +749,8 @@ class Coder:
             return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
         if dep == "pobj" and root.head.lower_ not in LOCATIVE_PREPS and root.head.lower_ not in ("of",):
             return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
+        if dep == "pobj" and root.head.lower_ in ("to", "with", "toward", "towards", "into") and self._is_trigger(root.head.head):
+            return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)  # "aid to Serbia"
         first = root
         while first.dep_ == "conj" and first.head is not first:
             first = first.head
@@ -799,11 +826,64 @@ class Coder:
         return None
 
 
+ANAPHORIC_NOUNS = {"operation", "offensive", "attack", "strike", "raid", "assault", "campaign", "bombing", "ambush",
+                   "clash", "clashes", "fighting", "violence", "incident", "arrest", "crackdown"}
+_COUNTS = ("fatalities", "fatalities_low", "injured", "arrested")
+
+
+def _definite_anaphor(tok: Token) -> bool:
+    return tok.lemma_.lower() in ANAPHORIC_NOUNS and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+
+
+def _governor(tok: Token) -> Token:
+    """The verb governing a noun ('the operation led to the death' -> 'led')."""
+    cur = tok
+    for _ in range(3):
+        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _merge_anaphora(events: list[dict[str, Any]], doc: Doc) -> list[dict[str, Any]]:
+    """'The Iraqi military launched an offensive ... According to officials, the operation killed nine
+    militants': an event whose trigger is a definite noun with no source of its own is a later mention of
+    the nearest earlier event of that type (with the same target within eight sentences, else any
+    within four). Its counts go
+    to that event (never added: the larger figure wins) and the mention is dropped."""
+    kept: list[dict[str, Any]] = []
+    for e in events:
+        span = doc.char_span(e["trigger_start"], e["trigger_end"], alignment_mode="expand")
+        tok = span.root if span is not None else None
+        anaphoric = tok is not None and e["source_actor_id"] is None and (
+            _definite_anaphor(tok) or any(_definite_anaphor(c) for c in _governor(tok).children if c.dep_ == "nsubj"))
+        if anaphoric:
+            prior = [k for k in kept if k["event_type"] == e["event_type"] and k["source_actor_id"] is not None
+                     and 0 <= e["sentence_index"] - k["sentence_index"] <= 8]
+            same = [k for k in prior if e["target_actor_id"] and k["target_actor_id"] == e["target_actor_id"]]
+            near = [k for k in prior if e["sentence_index"] - k["sentence_index"] <= 4]
+            ante = (same or near or [None])[-1]
+            if ante is not None:
+                for k in _COUNTS:
+                    if e[k] is not None and (ante[k] is None or e[k] > ante[k]):
+                        ante[k] = e[k]
+                continue
+        kept.append(e)
+    return kept
+
+
 def _is_heading(sent: Span) -> bool:
-    """A title-case line without final punctuation (a headline or cross-head): not coded."""
+    """A headline or cross-head, not coded: a title-case line without final punctuation, or any short line
+    standing alone without final punctuation (live-blog item titles are sentence case)."""
     words = [t for t in sent if t.is_alpha]
-    if not words or sent.text.rstrip().endswith((".", "!", "?", '"', "'", ":")):
+    if not words or sent.text.rstrip().endswith((".", "!", "?", '"', "'", ":", "”", "’")):
         return not words
+    doc = sent.doc
+    alone = (sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws or doc[sent.start - 1].is_space) and (
+        sent.end >= len(doc) or "\n" in doc[sent.end - 1].text_with_ws or doc[sent.end].is_space)
+    if alone and len(words) <= 14:
+        return True
     caps = sum(1 for t in words if t.text[0].isupper())
     return len(words) <= 20 and caps / len(words) >= 0.6
 
@@ -944,6 +1024,10 @@ class _DocContext:
                 return m.actor
             queue.extend(x for x in c.children if x.dep_ in ("compound", "amod", "pobj", "poss", "nmod"))
         lemma = t.lemma_.lower()
+        if (t.like_num or t.lower_ in ("dozens", "hundreds", "thousands", "scores")) and lemma not in CIVILIAN_VICTIMS:
+            of = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            if of:
+                return self._actor_of_phrase(of[0])  # "hundreds of people"
         if lemma in CIVILIAN_VICTIMS and self.focus:
             iso = self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
@@ -960,6 +1044,16 @@ class _DocContext:
                     return subj
                 continue
             if pat == "nsubj" and passive:
+                continue
+            if pat.startswith("deep:"):
+                word = pat[5:]
+                for x in t.subtree:
+                    if x.dep_ == "prep" and x.lower_ == word and x.head.i in {y.i for y in t.subtree}:
+                        for p in x.children:
+                            if p.dep_ == "pobj":
+                                got = self.actors_at(p)
+                                if got:
+                                    return got
                 continue
             for c in t.children:
                 if pat.startswith("prep:"):
@@ -1072,7 +1166,7 @@ class _DocContext:
             n = nums[0]
             phrase = self.doc[min(x.i for x in n.subtree):max(x.i for x in n.subtree) + 1].text
             return parse_count(phrase)
-        if v.like_num or v.lemma_.lower() in ("dozen", "dozens", "hundreds", "thousands", "scores"):
+        if v.like_num or v.lower_ in ("dozen", "dozens", "hundreds", "thousands", "scores"):
             phrase = self.doc[min(x.i for x in v.subtree if x.i <= v.i):v.i + 1].text
             return parse_count(phrase)
         m = self.by_token.get(v.i)
@@ -1086,15 +1180,24 @@ class _DocContext:
         for x in chain[:2]:
             if any(c.dep_ == "neg" for c in x.children):
                 return "negated", None
-        for x in chain[:2]:
+        scope = []
+        for x in chain:  # the trigger up to its governing verb ("will provide ... aid")
+            scope.append(x)
+            if x.pos_ in ("VERB", "AUX") or len(scope) >= 4:
+                break
+        for x in scope:
             for c in x.children:
+                if c.dep_ == "aux" and c.lower_ == "would" and any(
+                        a.lemma_.lower() in SPEECH_VERBS | {"announce", "promise", "pledge", "vow"} for a in chain[1:]):
+                    return "future", None  # reported intention: "said it would allow ..."
                 if c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would"):
                     return "hypothetical", None
                 if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll"):
                     return "future", None
                 if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
                     return "hypothetical", None
-        if t.dep_ == "xcomp" and t.head.lemma_.lower() in FUTURE_GOVERNORS:
+        if t.dep_ == "xcomp" and t.head.lemma_.lower() in FUTURE_GOVERNORS | {"ready", "prepared", "willing",
+                                                                                  "determined", "set"}:
             return "future", None
         for x in chain[1:]:
             if x.lemma_.lower() in SPEECH_VERBS:
@@ -1126,6 +1229,25 @@ class _DocContext:
                         if nt and nt.pos == "noun" and nt.type == trig.type:
                             noun_for_verb[t.i] = (p, nt)
                             self.consumed.add(p.i)
+            # "a drone strike on the market killed 21 people": the nominal attack is the verb's subject
+            for c in t.children:
+                if c.dep_ == "nsubj" and trig.type == "ASSAULT":
+                    nt = self.trigger_for(c)
+                    if nt and nt.pos == "noun" and nt.type == "ASSAULT":
+                        noun_for_verb[t.i] = (c, nt)
+                        self.consumed.add(c.i)
+        # "RSF fighters overran the camp, killing hundreds": one attack; the participle gives victims and counts
+        self.participle_of: dict[int, Token] = {}
+        for t, trig in triggers:
+            if trig.pos != "verb" or trig.type != "ASSAULT":
+                continue
+            for c in t.children:
+                if c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG" and not any(
+                        x.dep_ in ("nsubj", "nsubjpass") for x in c.children):
+                    ct = self.trigger_for(c)
+                    if ct and ct.type == "ASSAULT" and ct.count:
+                        self.participle_of[t.i] = c
+                        self.consumed.add(c.i)
         for t, trig in triggers:
             if t.i in self.consumed or _is_heading(self.sent_of[t.i][1]):
                 continue
@@ -1141,11 +1263,22 @@ class _DocContext:
                 sources = self.role(n_tok, n_trig, [p for p in n_trig.source if p != "head_subject"]) or sources
             mode = n_trig.mode or mode
         targets = self.role(t, trig, trig.target)
+        part = getattr(self, "participle_of", {}).get(t.i)
+        part_trig = self.trigger_for(part) if part is not None else None
+        if part is not None and part_trig is not None:
+            targets = self.role(part, part_trig, part_trig.target) or targets
         targets = [x for x in targets if all(x[0].actor_id != s[0].actor_id for s in sources)]
+        if len(sources) >= 2 and not targets and trig.type in SYMMETRIC_TYPES:
+            # "Russia and Ukraine freed prisoners", "X and Y held talks": each side acts on the other
+            pairs = [(a, b) for a in sources for b in sources if a[0].actor_id != b[0].actor_id]
+        else:
+            pairs = None
         if trig.requires_actor_object and not targets:
             return
         if trig.requires_modifier and not (sources or targets):
             return
+        if not sources and trig.type == "PROTEST":
+            sources = self._crowd(t, sent)
         if not sources and not targets:
             return
         victims = [tok for _, tok in targets] or [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -1155,14 +1288,23 @@ class _DocContext:
         else:
             victims = [v2 for v in victims for v2 in [v, *v.conjuncts]]
         counts = self.counts_for(t, trig, victims)
+        if part is not None and part_trig is not None:
+            pv = [c for c in part.children if c.dep_ in ("dobj", "nsubjpass")]
+            pc = self.counts_for(part, part_trig, [v2 for v in pv for v2 in [v, *v.conjuncts]])
+            counts = {k: counts[k] if counts[k] is not None else pc[k] for k in counts}
         place = self.place_for(t if noun is None else noun[0], sent)
         when, precision, dsource, dtext = self.date_for(t, sent)
         modality, claimed_by = self.modality(t)
         etype = trig.type
+        if modality == "future" and sources and etype in PLEDGE_TYPES:
+            etype, mode = "AGREE", "pledge"  # PLOVER: a promise of future cooperation is AGREE
+        elif modality == "future" and sources and etype in THREAT_MODES:
+            etype, mode = "THREATEN", THREAT_MODES[etype]  # ... and a stated intent to do harm is THREATEN
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
-        for s, s_tok in src_list:
-            for g, g_tok in tgt_list:
+        combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
+        for (s, s_tok), (g, g_tok) in combos:
+            if True:
                 if s is not None and g is not None and s.actor_id == g.actor_id:
                     continue
                 loc_rec = location_record(place.place) if place else None
@@ -1199,6 +1341,27 @@ class _DocContext:
                     "_target_actor": g,
                     "_location_record": loc_rec,
                 }
+
+    def _crowd(self, t: Token, sent: Span) -> list[tuple[Actor, Token]]:
+        """Protesters without a named organisation: protesters of the country their subject phrase names
+        ("Iraqi Kurds", "Nigerians"), else of the sentence's place, else of the page."""
+        gov = t if t.pos_ == "VERB" else (t.head if t.dep_ in ("dobj", "nsubj") else None)
+        subj = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c is not t), None) if gov else None
+        if subj is None or subj.pos_ == "PRON" or subj.ent_type_ in ("ORG", "PERSON", "GPE"):
+            return []
+        iso = None
+        if subj is not None:
+            for x in subj.subtree:
+                kind, _, val = x.ent_id_.partition(":")
+                if kind in ("country", "adj"):
+                    iso = val
+                    break
+        if iso is None:
+            place = next(iter(self._sentence_places(sent)), None)
+            iso = place.place.country_code if place else (self.focus[0] if self.focus else None)
+        if not iso or iso not in self.c.dicts.countries:
+            return []
+        return [(self.c.state_actor(iso, "CVL", None, protesters=True), subj or t)]
 
     def _span_text(self, tok: Token | None) -> str | None:
         if tok is None:
