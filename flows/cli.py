@@ -69,12 +69,20 @@ def _print_summary(s: dict[str, Any], example: tuple[str, str] | None) -> None:
         print(f"  rejected {r['location']}: {r['reason']}")
     print("rows:      " + ", ".join(f"{k} {v}" for k, v in s["rows"].items()))
     bad = {k: v for k, v in s["validation"].items() if not v["success"]}
-    print("validation: " + ("passed (" + ", ".join(s["validation"]) + ")" if not bad else "FAILED"))
+    q = {k: v for k, v in s["quarantined"].items() if v}
+    print("validation: " + ("passed (" + ", ".join(s["validation"]) + ")" if not bad else
+                            "rows failed" + (" and were quarantined" if s["published"] else "; NOTHING PUBLISHED")))
     for name, o in bad.items():
         for f in o["failures"]:
             print(f"  {name}: {f['expectation']} on {f['column']}: {f['unexpected_count']} rows, e.g. {f['sample']}")
+    if q:
+        print("quarantine: " + ", ".join(f"{k} {v}" for k, v in q.items()) + f"  ({s['warehouse']}/current/quarantine/)")
+    if s.get("data_docs"):
+        print(f"data docs: {s['data_docs']}")
+    for f in s.get("volume_flags") or []:
+        print(f"volume:    {f}")
     if s["published"]:
-        print(f"parquet:   {s['warehouse']}/<table>/date={s['run_date']}/part-0.parquet")
+        print(f"parquet:   {s['warehouse']}/current/<table>/date={s['run_date']}/part-0.parquet")
         print(f"duckdb:    {s['files']['duckdb']}  (views: {', '.join(s['rows'])})")
     else:
         print("nothing published (validation failed)")

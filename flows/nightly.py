@@ -7,6 +7,7 @@ item with its reason. The returned summary balances: discovered = articles + rej
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import Counter
@@ -14,16 +15,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows.crawl import canonical, crawl, fetch_id
 from flows.ledger import Ledger
-from flows.publish import refresh_views, write_partition
+from flows.publish import connect, publish_run
 from flows.settings import Settings
 from flows.sources import Item, SourceError, SourceSpec, discover_local, load, load_sources_file, spec_from_arg
-from flows.validate import validate_tables
+from flows.validate import split_rows, validate_tables
 from flows.warc import WarcSink
 from schemas.codes import RETRIEVED_OUTCOMES
 from schemas.tables import TABLES
@@ -143,18 +145,39 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(tables: dict[str, Any]) -> dict[str, Any]:
-    """GX suites per table."""
-    return {name: vars(o) for name, o in validate_tables(tables).items()}
+def validate(tables: dict[str, Any], run_date: str, run_id: str, docs_dir: str, max_share: float
+             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """GX suites per table; failing rows are split off into quarantine, then the rest is validated again
+    (a quarantined article takes its events' foreign keys with it), at most three passes. Returns
+    (tables to publish, quarantined rows per table, report). Data Docs are built from the first pass, which
+    shows what failed. The report says ``valid = False`` when rows still fail or the quarantined share is over
+    ``max_share``; an expectation that raises stops the run (ValidationConfigError)."""
+    first = None
+    quarantine: dict[str, Any] = {}
+    report = None
+    for n in range(3):
+        report = validate_tables(tables, run_date, Path(docs_dir) if n == 0 else None)
+        first = first or report
+        if not report.bad_rows:
+            break
+        tables, bad = split_rows(tables, report.bad_rows, run_id)
+        for name, q in bad.items():
+            quarantine[name] = pa.concat_tables([quarantine[name], q]) if name in quarantine else q
+    assert report is not None and first is not None
+    total = sum(t.num_rows for t in tables.values()) + sum(q.num_rows for q in quarantine.values())
+    share = sum(q.num_rows for q in quarantine.values()) / total if total else 0.0
+    out = {"outcomes": {k: vars(o) for k, o in first.outcomes.items()},
+           "remaining_failures": {k: o.failures for k, o in report.outcomes.items() if not o.success},
+           "quarantined": {k: q.num_rows for k, q in quarantine.items()}, "quarantine_share": round(share, 4),
+           "max_quarantine_share": max_share, "data_docs": first.docs_url,
+           "valid": report.success and share <= max_share}
+    return tables, quarantine, out
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(tables: dict[str, Any], warehouse: str, run_date: str) -> dict[str, str]:
-    """Replace the run date's partition of every table, then refresh the DuckDB views."""
-    wh = Path(warehouse).resolve()
-    files = {name: str(write_partition(wh, name, t, run_date)) for name, t in tables.items()}
-    files["duckdb"] = str(refresh_views(wh))
-    return files
+def publish(tables: dict[str, Any], quarantine: dict[str, Any], warehouse: str, run_date: str) -> dict[str, str]:
+    """Publish the run's partitions as a new snapshot and switch to it atomically (flows.publish)."""
+    return publish_run(Path(warehouse), run_date, tables, quarantine)
 
 
 def _merge(parts: list[dict[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
@@ -201,6 +224,7 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     every article kept in the warehouse's raw WARC files, without the network."""
     logger = get_run_logger()
     started = time.perf_counter()
+    started_at = datetime.now(UTC)
     settings = Settings(batch_size=batch_size) if batch_size else Settings()
     run_date = run_date or datetime.now(UTC).date().isoformat()
     run_id = f"{run_date}-{uuid.uuid4().hex[:8]}"
@@ -235,31 +259,52 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
         if name not in tables:
             tables[name] = to_table(name, coded[name])
 
-    t0 = time.perf_counter()
-    outcomes = validate(quote(tables))
-    timings["validate"] = time.perf_counter() - t0
-    valid = all(o["success"] for o in outcomes.values())
-
-    files: dict[str, str] = {}
-    if valid:
-        t0 = time.perf_counter()
-        files = publish(quote(tables), warehouse, run_date)
-        timings["publish"] = time.perf_counter() - t0
-        ledger_path = Path(warehouse).resolve() / "_state" / "ledger.duckdb"
-        if ledger_path.exists():
-            with Ledger(ledger_path) as ledger:
-                ledger.mark_published(run_id)
-    else:
-        logger.error("validation failed; nothing was published: %s",
-                     {k: v["failures"] for k, v in outcomes.items() if not v["success"]})
     candidates = [f for f in fetch_rows if f["role"] in ("article", "page", "file")]
     outcome_counts = Counter(f["outcome"] for f in candidates)
     retrieved = sum(outcome_counts[o] for o in RETRIEVED_OUTCOMES)
     duplicates = sum(1 for r in rows if r["duplicate_of"])
+    wh = Path(warehouse).resolve()
+
+    t0 = time.perf_counter()
+    tables, quarantine, vreport = validate(quote(tables), run_date, run_id, str(wh / "data_docs"),
+                                           settings.max_quarantine_share)
+    timings["validate"] = time.perf_counter() - t0
+    valid = vreport["valid"]
+    coverage = source_coverage(specs, fetch_rows, rows, tables["events"], run_id)
+    flags = volume_flags(wh, coverage)
+    for f in flags:
+        logger.warning("volume: %s", f)
+
+    files: dict[str, str] = {}
+    if valid:
+        t0 = time.perf_counter()
+        run_row = {
+            "run_id": run_id, "started_at": started_at, "ended_at": datetime.now(UTC),
+            "seconds": round(time.perf_counter() - started, 2), "code_version": code_version(),
+            "parameters": json.dumps({"sources": sources, "sources_file": sources_file, "warehouse": str(wh),
+                                      "run_date": run_date, "batch_size": settings.batch_size, "from_raw": from_raw},
+                                     default=str),
+            "sources": [s.name for s in specs], "discovered": len(candidates), "retrieved": retrieved,
+            "articles": len(rows) - duplicates, "duplicates": duplicates, "coded": len(to_code),
+            "rejected": len(rejected), "rows": json.dumps({k: t.num_rows for k, t in tables.items()}),
+            "quarantined": json.dumps(vreport["quarantined"]), "validation_success": valid,
+            "stage_seconds": json.dumps({k: round(v, 2) for k, v in timings.items()}), "volume_flags": flags,
+            "data_docs": vreport["data_docs"]}
+        tables["source_coverage"] = to_table("source_coverage", coverage)
+        tables["runs"] = to_table("runs", [run_row])
+        files = publish(quote(tables), quote(quarantine), warehouse, run_date)
+        timings["publish"] = time.perf_counter() - t0
+        ledger_path = wh / "_state" / "ledger.duckdb"
+        if ledger_path.exists():
+            with Ledger(ledger_path) as ledger:
+                ledger.mark_published(run_id)
+    else:
+        logger.error("validation failed; nothing was published: %s (quarantine share %s)",
+                     vreport["remaining_failures"], vreport["quarantine_share"])
     summary = {
         "run_id": run_id,
         "run_date": run_date,
-        "warehouse": str(Path(warehouse).resolve()),
+        "warehouse": str(wh),
         "sources": [s.name for s in specs] + [b[0] for b in bad_specs],
         "discovered": len(candidates),
         "outcomes": dict(sorted(outcome_counts.items())),
@@ -271,7 +316,10 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
         "rejected": rejected,
         "balanced": retrieved == len(rows) + len(rejected) and sum(outcome_counts.values()) == len(candidates),
         "rows": {name: t.num_rows for name, t in tables.items()},
-        "validation": outcomes,
+        "quarantined": vreport["quarantined"],
+        "validation": vreport["outcomes"],
+        "data_docs": vreport["data_docs"],
+        "volume_flags": flags,
         "valid": valid,
         "published": bool(files),
         "files": files,
@@ -280,3 +328,69 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     }
     logger.info("run %s: %s rows, valid=%s", run_date, summary["rows"], valid)
     return summary
+
+
+def code_version() -> str:
+    """Package version and git commit (with a + when the tree has uncommitted changes)."""
+    import subprocess  # noqa: PLC0415
+    from importlib.metadata import version  # noqa: PLC0415
+
+    try:
+        v = version("newsevents")
+    except Exception:  # noqa: BLE001 - not installed as a package
+        v = "0"
+    try:
+        repo = Path(__file__).resolve().parent.parent
+        sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             timeout=5).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return f"{v}+{sha}{'-dirty' if dirty else ''}" if sha else v
+    except (OSError, subprocess.SubprocessError):
+        return v
+
+
+def source_coverage(specs: list[SourceSpec], fetch_rows: list[dict[str, Any]], rows: list[dict[str, Any]],
+                    events: pa.Table, run_id: str) -> list[dict[str, Any]]:
+    """Per source: discovered, fetched, failed, extracted, duplicates, coded and events (for normalising counts)."""
+    tiers = {s.name: s.tier for s in specs}
+    cands = [f for f in fetch_rows if f["role"] in ("article", "page", "file")]
+    names = sorted({f["source"] for f in cands} | {r["source"] for r in rows} | set(tiers))
+    ev_by_article = Counter(events.column("article_id").to_pylist()) if events.num_rows else Counter()
+    out = []
+    for n in names:
+        mine = [f for f in cands if f["source"] == n]
+        arts = [r for r in rows if r["source"] == n]
+        ok = sum(1 for f in mine if f["outcome"] in RETRIEVED_OUTCOMES)
+        skipped = sum(1 for f in mine if f["outcome"] in ("skipped_known", "duplicate_url", "over_limit",
+                                                           "not_modified", "unchanged"))
+        out.append({"source": n, "tier": tiers.get(n), "run_id": run_id, "discovered": len(mine), "fetched": ok,
+                    "failed": len(mine) - ok - skipped, "extracted": len(arts),
+                    "duplicates": sum(1 for r in arts if r["duplicate_of"]),
+                    "coded": sum(1 for r in arts if r["coded"]),
+                    "events": sum(ev_by_article[r["article_id"]] for r in arts)})
+    return out
+
+
+def volume_flags(warehouse: Path, coverage: list[dict[str, Any]], lookback: int = 7) -> list[str]:
+    """Sources whose extracted articles fell to zero, or below a fifth of their median over the last
+    ``lookback`` published days, while they used to yield."""
+    db = warehouse / "newsevents.duckdb"
+    if not db.exists():
+        return []
+    try:
+        con = connect(warehouse)
+        hist = con.execute("""SELECT source, median(extracted) FROM (
+                                SELECT source, date, extracted, dense_rank() OVER (ORDER BY date DESC) AS r
+                                FROM source_coverage) WHERE r <= ? GROUP BY source""", [lookback]).fetchall()
+        con.close()
+    except Exception:  # noqa: BLE001 - no history yet (or an older warehouse): nothing to compare with
+        return []
+    med = {s: m for s, m in hist}
+    flags = []
+    for c in coverage:
+        m = med.get(c["source"])
+        if m and m > 0 and (c["extracted"] == 0 or c["extracted"] < m / 5):
+            flags.append(f"{c['source']}: {c['extracted']} articles against a median of {m:g} over the last "
+                         f"{lookback} runs")
+    return flags

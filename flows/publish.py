@@ -1,16 +1,31 @@
-"""Write the run's tables as Parquet and refresh the DuckDB views.
+"""Publish a run: atomic, idempotent, snapshot-based; then DuckDB views that never lock users out.
 
-Layout: ``<warehouse>/<table>/date=<run date>/part-0.parquet`` (zstd). A run replaces exactly its own date
-partition: the new partition is written to ``<warehouse>/_staging/<run>/``, then swapped in with renames
-(live -> trash, staged -> live), so readers never see a half-written partition. Every table gets a file,
-even an empty one, so views always bind. ``<warehouse>/newsevents.duckdb`` holds views with absolute paths;
-the pipeline opens it only for the few milliseconds it takes to recreate them.
+Layout of a warehouse ``DIR``::
+
+    DIR/current -> snapshots/<generation>        the published state (a symlink, switched atomically)
+    DIR/snapshots/<generation>/<table>/date=YYYY-MM-DD/part-0.parquet
+    DIR/snapshots/<generation>/quarantine/<table>/date=YYYY-MM-DD/part-0.parquet
+    DIR/newsevents.duckdb                        views over DIR/current (replaced whole, never written in place),
+                                                 plus gdelt_events/acled_events (queries/views/) and countries
+    DIR/data_docs/index.html                     Great Expectations Data Docs of the latest run
+    DIR/_state/ledger.duckdb, DIR/raw/            crawler state and raw WARC capture (flows.crawl)
+
+A run builds a complete new snapshot: every file of the current one is hard-linked in (no copying) except the
+partitions of the run date, which are written fresh (zstd, explicit schema, rows sorted by key). The snapshot
+directory is renamed into place and ``current`` is switched with one ``rename`` of a symlink. A reader (or a
+run killed at any point) sees either the previous complete state or the new complete state; leftovers of a
+killed run are removed by the next one. Rerunning a date replaces exactly that date's partitions (also with
+zero rows) and leaves every other date untouched. The last ``KEEP`` snapshots are kept so queries still
+reading an older one finish. ``newsevents.duckdb`` is rebuilt in a temporary file and renamed over the old
+one, so users holding it open keep working and the pipeline never waits for their lock.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -18,62 +33,144 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas.tables import KEYS, PARTITION_COLUMN, TABLES
+from flows.settings import REPO
+from schemas.tables import ALL_TABLES, KEYS, PARTITION_COLUMN
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "newsevents.duckdb"
+KEEP = 3
 # dimension tables appear in several partitions; their views keep the latest row per key
 _DIMENSIONS = {"actors": "actor_id", "locations": "location_id", "articles": "article_id"}
+PAUSE_ENV = "NEWSEVENTS_PUBLISH_PAUSE_SECONDS"  # fault-injection point for the kill test (see tests)
 
 
-def write_partition(warehouse: Path, table: str, data: pa.Table, run_date: str) -> Path:
-    """Atomically replace ``<table>/date=<run_date>/`` with ``data``; returns the file written."""
-    sort = [(k, "ascending") for k in KEYS[table]]
-    data = data.sort_by(sort) if data.num_rows else data
-    staging = warehouse / "_staging" / uuid.uuid4().hex / table
-    staging.mkdir(parents=True, exist_ok=True)
-    pq.write_table(data, staging / "part-0.parquet", compression="zstd", row_group_size=128_000)
-    live = warehouse / table / f"{PARTITION_COLUMN}={run_date}"
-    live.parent.mkdir(parents=True, exist_ok=True)
-    trash = None
-    if live.exists():
-        trash = live.with_name(f".trash-{live.name}-{uuid.uuid4().hex[:8]}")
-        os.replace(live, trash)
-    os.replace(staging, live)
-    if trash is not None:
-        shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(staging.parent, ignore_errors=True)
-    return live / "part-0.parquet"
+def current_dir(warehouse: Path) -> Path:
+    """The published snapshot (``DIR/current``)."""
+    return Path(warehouse).resolve() / "current"
+
+
+def _write(path: Path, table: str, data: pa.Table) -> None:
+    keys = KEYS.get(table.removeprefix("quarantine/"), [])
+    if data.num_rows and keys:
+        data = data.sort_by([(k, "ascending") for k in keys if k in data.column_names])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(data, path, compression="zstd", row_group_size=128_000)
+
+
+def _link_tree(src: Path, dst: Path, skip: set[tuple[str, str]]) -> None:
+    """Hard-link every file of ``src`` into ``dst`` except the (table, partition) pairs in ``skip``."""
+    for root, _dirs, files in os.walk(src):
+        rel = Path(root).relative_to(src)
+        parts = rel.parts
+        if parts and parts[-1].startswith(f"{PARTITION_COLUMN}=") and ("/".join(parts[:-1]), parts[-1]) in skip:
+            continue
+        for f in files:
+            (dst / rel).mkdir(parents=True, exist_ok=True)
+            os.link(Path(root) / f, dst / rel / f)
+
+
+def _cleanup(warehouse: Path) -> None:
+    snaps = warehouse / "snapshots"
+    for p in snaps.glob(".tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)  # a killed run's half-built snapshot
+    for p in warehouse.glob(".current-*"):
+        p.unlink(missing_ok=True)
+    for p in warehouse.glob(f".{DB_NAME}.tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+def publish_run(warehouse: Path, run_date: str, tables: dict[str, pa.Table],
+                quarantine: dict[str, pa.Table] | None = None) -> dict[str, str]:
+    """Publish ``tables`` (and the quarantined rows) as the ``run_date`` partitions, atomically (see module doc).
+    Returns paths: the snapshot, the DuckDB file, and one Parquet file per table."""
+    wh = Path(warehouse).resolve()
+    snaps = wh / "snapshots"
+    snaps.mkdir(parents=True, exist_ok=True)
+    _cleanup(wh)
+    gen = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = snaps / f".tmp-{gen}"
+    tmp.mkdir()
+    part = f"{PARTITION_COLUMN}={run_date}"
+    quarantine = quarantine or {}
+    skip = {(t, part) for t in tables} | {(f"quarantine/{t}", part) for t in tables}
+    cur = current_dir(wh)
+    if cur.exists():
+        _link_tree(cur.resolve(), tmp, skip)
+    files = {}
+    for name, data in tables.items():
+        _write(tmp / name / part / "part-0.parquet", name, data)
+        files[name] = str(wh / "current" / name / part / "part-0.parquet")
+        q = quarantine.get(name)
+        if q is not None and q.num_rows:
+            _write(tmp / "quarantine" / name / part / "part-0.parquet", f"quarantine/{name}", q)
+    final = snaps / gen
+    os.replace(tmp, final)
+    pause = float(os.environ.get(PAUSE_ENV) or 0)
+    if pause:
+        (wh / f".staged-{gen}").touch()
+        time.sleep(pause)
+        (wh / f".staged-{gen}").unlink(missing_ok=True)
+    link = wh / f".current-{gen}"
+    os.symlink(Path("snapshots") / gen, link)
+    os.replace(link, wh / "current")  # the switch: one atomic rename
+    files["snapshot"] = str(final)
+    files["duckdb"] = str(refresh_views(wh))
+    _gc(snaps, final)
+    return files
+
+
+def _gc(snaps: Path, keep_latest: Path) -> None:
+    gens = sorted((p for p in snaps.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    for old in gens[:-KEEP]:
+        if old != keep_latest:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def glob_for(warehouse: Path, table: str) -> str:
-    """Absolute glob of a table's Parquet files."""
-    return str((warehouse / table).resolve() / "**" / "*.parquet")
+    """Absolute glob of a table's Parquet files in the published snapshot."""
+    return str(current_dir(warehouse) / table / "**" / "*.parquet")
+
+
+def view_sql(warehouse: Path, table: str) -> str:
+    src = f"read_parquet('{glob_for(warehouse, table)}', hive_partitioning = true, union_by_name = true)"
+    view = table.replace("/", "_")
+    if table in _DIMENSIONS:
+        key = _DIMENSIONS[table]
+        return (f"CREATE OR REPLACE VIEW {view} AS SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
+                f"(PARTITION BY {key} ORDER BY {PARTITION_COLUMN} DESC) AS rn FROM {src}) WHERE rn = 1")
+    return f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {src}"
 
 
 def refresh_views(warehouse: Path) -> Path:
-    """(Re)create one view per table in ``<warehouse>/newsevents.duckdb`` (absolute paths)."""
-    db = warehouse / DB_NAME
-    con = duckdb.connect(str(db))
+    """Build ``DIR/newsevents.duckdb`` (one view per table and quarantine table with data, absolute paths
+    through ``DIR/current``) in a temporary file and rename it over the old one."""
+    wh = Path(warehouse).resolve()
+    cur = current_dir(wh)
+    db = wh / DB_NAME
+    tmp = wh / f".{DB_NAME}.tmp-{uuid.uuid4().hex[:8]}"
+    con = duckdb.connect(str(tmp))
     try:
-        for table in TABLES:
-            if not (warehouse / table).exists():
-                continue
-            src = f"read_parquet('{glob_for(warehouse, table)}', hive_partitioning = true, union_by_name = true)"
-            if table in _DIMENSIONS:
-                key = _DIMENSIONS[table]
-                sql = (f"CREATE OR REPLACE VIEW {table} AS SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
-                       f"(PARTITION BY {key} ORDER BY {PARTITION_COLUMN} DESC) AS rn FROM {src}) WHERE rn = 1")
-            else:
-                sql = f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {src}"
-            con.execute(sql)
+        names = [t for t in ALL_TABLES if any((cur / t).rglob("*.parquet"))]
+        names += [f"quarantine/{t}" for t in ALL_TABLES if (cur / "quarantine" / t).exists()
+                  and any((cur / "quarantine" / t).rglob("*.parquet"))]
+        for table in names:
+            con.execute(view_sql(wh, table))
+        countries = REPO / "data" / "dictionaries" / "countries.tsv"
+        con.execute(f"CREATE TABLE countries AS SELECT * FROM read_csv('{countries}', delim = '\t', header = true, "
+                    f"comment = '#', all_varchar = true)")
+        if {"events", "articles", "actors", "locations"} <= set(names):
+            for sql in sorted((REPO / "queries" / "views").glob("*.sql")):
+                con.execute(sql.read_text(encoding="utf-8"))
     finally:
         con.close()
+    os.replace(tmp, db)
     return db
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse's views (works from any working directory)."""
-    db = warehouse / DB_NAME
+    db = Path(warehouse) / DB_NAME
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist: run `newsevents run --warehouse {warehouse}` first")
     return duckdb.connect(str(db), read_only=True)

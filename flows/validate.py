@@ -1,13 +1,19 @@
-"""Run the Great Expectations suites of ``schemas/suites.py`` on the tables of one run (ephemeral context).
+"""Run the Great Expectations suites of ``schemas/suites/*.yaml`` on the tables of one run (ephemeral
+context), find the rows that fail, and split them off into quarantine.
 
-``validate_tables`` returns one ``TableOutcome`` per table: success, the failed expectations with their
-unexpected counts and sample values, and configuration errors (an expectation that raised)."""
+``validate_tables`` returns a ``Report``: per table its outcome (success, failed expectations with counts and
+samples) and the failing row indices with their reasons, plus the Data Docs URL when a docs folder is given
+(one GX Checkpoint per table with an ``UpdateDataDocsAction``). An expectation that raises is a configuration
+error (``ValidationConfigError``), never treated as bad data.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -15,6 +21,7 @@ import pyarrow as pa
 from schemas.suites import SUITES
 
 log = logging.getLogger(__name__)
+DOCS_SITE = "newsevents"
 
 
 class ValidationConfigError(RuntimeError):
@@ -31,6 +38,19 @@ class TableOutcome:
     failures: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class Report:
+    """Outcomes per table, failing rows per table ({row index: [reasons]}), and the Data Docs index."""
+
+    outcomes: dict[str, TableOutcome]
+    bad_rows: dict[str, dict[int, list[str]]]
+    docs_url: str | None = None
+
+    @property
+    def success(self) -> bool:
+        return all(o.success for o in self.outcomes.values())
+
+
 def _gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx  # noqa: PLC0415 - slow import, only when validating
@@ -39,7 +59,34 @@ def _gx():
     return gx, gxe
 
 
-def validate_tables(tables: dict[str, pa.Table]) -> dict[str, TableOutcome]:
+def derive(tables: dict[str, pa.Table], run_date: str | None) -> dict[str, Any]:
+    """pandas frames to validate: list columns dropped, derived ``_`` columns added (see the suite files)."""
+    frames = {name: t.drop_columns([f.name for f in t.schema if pa.types.is_list(f.type)]).to_pandas()
+              for name, t in tables.items()}
+    ev, arts = frames.get("events"), frames.get("articles")
+    if ev is not None:
+        limit = date.fromisoformat(run_date) + timedelta(days=1) if run_date else date.today() + timedelta(days=1)
+        pub = dict(zip(arts["article_id"], arts["published_date"], strict=True)) if arts is not None else {}
+        text = dict(zip(arts["article_id"], arts["text"], strict=True)) if arts is not None else {}
+
+        def plausible(row: Any) -> bool:
+            d = row.event_date
+            if d is None or d != d:  # None or NaT
+                return True
+            p = pub.get(row.article_id)
+            top = (p + timedelta(days=1)) if p is not None and p == p else limit
+            return date(1900, 1, 1) <= d <= top
+
+        ev["_date_plausible"] = [plausible(r) for r in ev.itertuples()] if len(ev) else []
+        ev["_evidence_in_text"] = [bool(e) and bool(text.get(a)) and e in text[a]
+                                   for a, e in zip(ev["article_id"], ev["evidence"], strict=True)] if len(ev) else []
+        ev["_date_plausible"] = ev["_date_plausible"].astype(bool)
+        ev["_evidence_in_text"] = ev["_evidence_in_text"].astype(bool)
+    return frames
+
+
+def validate_tables(tables: dict[str, pa.Table], run_date: str | None = None,
+                    docs_dir: Path | None = None) -> Report:
     """Validate every table that has a suite. Raises ValidationConfigError when an expectation errors."""
     gx, gxe = _gx()
     ctx = gx.get_context(mode="ephemeral")
@@ -49,36 +96,70 @@ def validate_tables(tables: dict[str, pa.Table]) -> dict[str, TableOutcome]:
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     except Exception:  # noqa: BLE001 - cosmetic only
         pass
+    actions = []
+    if docs_dir is not None:
+        ctx.add_data_docs_site(DOCS_SITE, {"class_name": "SiteBuilder", "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="data-docs", site_names=[DOCS_SITE])]
     source = ctx.data_sources.add_pandas("run")
-    values = {f"{t}.{c}": set(tables[t].column(c).to_pylist()) - {None}
-              for t in tables for c in tables[t].column_names if c.endswith("_id")}
-    out: dict[str, TableOutcome] = {}
+    frames = derive(tables, run_date)
+    values = {f"{t}.{c}": set(frames[t][c].dropna().tolist())
+              for t in frames for c in frames[t].columns if c.endswith("_id")}
+    outcomes: dict[str, TableOutcome] = {}
+    bad_rows: dict[str, dict[int, list[str]]] = {}
     for name, specs in SUITES.items():
-        table = tables.get(name)
-        if table is None:
+        df = frames.get(name)
+        if df is None:
             continue
-        df = table.drop_columns([f.name for f in table.schema if pa.types.is_list(f.type)]).to_pandas()
         asset = source.add_dataframe_asset(name=name)
         batch = asset.add_batch_definition_whole_dataframe(f"{name}-all")
         suite = ctx.suites.add(gx.ExpectationSuite(name=f"{name}-suite"))
         for etype, kwargs in specs:
             kw = dict(kwargs)
             if "value_set_from" in kw:
-                kw["value_set"] = sorted(values.get(kw.pop("value_set_from"), set()))
+                kw["value_set"] = sorted(values.get(kw.pop("value_set_from"), set()), key=str)
             suite.add_expectation(getattr(gxe, etype)(**kw))
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=f"{name}-validation", data=batch, suite=suite))
-        res = vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
-        failures = []
+        cp = ctx.checkpoints.add(gx.Checkpoint(name=f"{name}-checkpoint", validation_definitions=[vd], actions=actions,
+                                               result_format={"result_format": "COMPLETE"}))
+        res = next(iter(cp.run(batch_parameters={"dataframe": df}).run_results.values()))
+        failures, rows = [], {}
         for r in res.results:
             exc = r.exception_info or {}
             raised = exc.get("raised_exception") if isinstance(exc, dict) else False
             if raised:
                 raise ValidationConfigError(f"{name}: {r.expectation_config.type} raised: {exc.get('exception_message')}")
-            if not r.success:
-                result = r.result or {}
-                failures.append({"expectation": r.expectation_config.type,
-                                 "column": r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_list"),
-                                 "unexpected_count": int(result.get("unexpected_count") or 0),
-                                 "sample": [str(v) for v in (result.get("partial_unexpected_list") or [])[:5]]})
-        out[name] = TableOutcome(name, table.num_rows, bool(res.success), failures)
-    return out
+            if r.success:
+                continue
+            result = r.result or {}
+            col = r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_list")
+            reason = f"{r.expectation_config.type}({col})"
+            failures.append({"expectation": r.expectation_config.type, "column": col,
+                             "unexpected_count": int(result.get("unexpected_count") or 0),
+                             "sample": [str(v) for v in (result.get("partial_unexpected_list") or [])[:5]]})
+            for i in result.get("unexpected_index_list") or []:
+                idx = int(i["index"]) if isinstance(i, dict) else int(i)
+                rows.setdefault(idx, []).append(reason)
+        outcomes[name] = TableOutcome(name, len(df), bool(res.success), failures)
+        if rows:
+            bad_rows[name] = rows
+    url = None
+    if docs_dir is not None:
+        url = (Path(docs_dir).resolve() / "index.html").as_uri()
+    return Report(outcomes, bad_rows, url)
+
+
+def split_rows(tables: dict[str, pa.Table], bad_rows: dict[str, dict[int, list[str]]], run_id: str
+               ) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
+    """(tables without the failing rows, the failing rows with ``_reasons`` and ``_run_id`` columns)."""
+    good, bad = dict(tables), {}
+    for name, rows in bad_rows.items():
+        t = tables[name]
+        idx = sorted(rows)
+        keep = [i for i in range(t.num_rows) if i not in rows]
+        good[name] = t.take(pa.array(keep, type=pa.int64()))
+        q = t.take(pa.array(idx, type=pa.int64()))
+        q = q.append_column("_reasons", pa.array([sorted(set(rows[i])) for i in idx], type=pa.list_(pa.string())))
+        bad[name] = q.append_column("_run_id", pa.array([run_id] * len(idx), type=pa.string()))
+    return good, bad

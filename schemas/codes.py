@@ -183,3 +183,17 @@ FETCH_ROLES: dict[str, str] = {
     "robots": "robots.txt", "urllist": "a remote URL list",
     "file": "a local file or record",
 }
+
+
+def _country_codes() -> list[str]:
+    import csv  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    path = Path(__file__).resolve().parent.parent / "data" / "dictionaries" / "countries.tsv"
+    with open(path, encoding="utf-8") as f:
+        rows = csv.DictReader((ln for ln in f if not ln.startswith("#")), delimiter="\t")
+        return sorted({r["iso3"] for r in rows if r.get("iso3")})
+
+
+# ISO 3166-1 alpha-3 codes of data/dictionaries/countries.tsv (plus XKX for Kosovo where listed)
+COUNTRY_CODES: list[str] = _country_codes()

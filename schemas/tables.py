@@ -169,6 +169,50 @@ TABLES: dict[str, pa.Schema] = {
     "fetches": FETCHES,
 }
 
+RUNS = pa.schema(
+    [
+        _f("run_id", pa.string(), "unique id of the run: run date plus a random suffix", nullable=False),
+        _f("started_at", _TS, "when the run started"),
+        _f("ended_at", _TS, "when the run finished publishing"),
+        _f("seconds", pa.float64(), "wall time of the run"),
+        _f("code_version", pa.string(), "package version and git commit of the code that ran"),
+        _f("parameters", pa.string(), "flow parameters and settings as JSON"),
+        _f("sources", pa.list_(pa.string()), "source names of the run"),
+        _f("discovered", pa.int64(), "article candidates seen (URLs, files, records)"),
+        _f("retrieved", pa.int64(), "candidates fetched, read or resumed"),
+        _f("articles", pa.int64(), "articles published (not duplicates)"),
+        _f("duplicates", pa.int64(), "near-duplicate articles (published with duplicate_of)"),
+        _f("coded", pa.int64(), "articles the event coder ran on"),
+        _f("rejected", pa.int64(), "retrieved pages rejected with a reason (no text, unreadable ...)"),
+        _f("rows", pa.string(), "rows published per table, JSON"),
+        _f("quarantined", pa.string(), "rows quarantined per table, JSON"),
+        _f("validation_success", pa.bool_(), "every suite passed on the published rows"),
+        _f("stage_seconds", pa.string(), "seconds per stage, JSON"),
+        _f("volume_flags", pa.list_(pa.string()), "sources whose volume dropped against recent runs"),
+        _f("data_docs", pa.string(), "URL of the run's Great Expectations Data Docs"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "runs"},
+)
+
+SOURCE_COVERAGE = pa.schema(
+    [
+        _f("source", pa.string(), "source name", nullable=False),
+        _f("tier", pa.int8(), "source tier"),
+        _f("run_id", pa.string(), "run that produced these counts"),
+        _f("discovered", pa.int64(), "article candidates the source listed"),
+        _f("fetched", pa.int64(), "candidates retrieved (fetched, read or resumed)"),
+        _f("failed", pa.int64(), "candidates that could not be retrieved (any failure outcome)"),
+        _f("extracted", pa.int64(), "pages that gave an article (duplicates included)"),
+        _f("duplicates", pa.int64(), "of which near-duplicates"),
+        _f("coded", pa.int64(), "articles coded"),
+        _f("events", pa.int64(), "events published from this source's articles"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "source_coverage"},
+)
+
+META_TABLES: dict[str, pa.Schema] = {"runs": RUNS, "source_coverage": SOURCE_COVERAGE}
+ALL_TABLES: dict[str, pa.Schema] = {**TABLES, **META_TABLES}
+
 # Primary keys (unique, not null) per table; mention tables are keyed by their position.
 KEYS: dict[str, list[str]] = {
     "articles": ["article_id"],
@@ -178,6 +222,8 @@ KEYS: dict[str, list[str]] = {
     "actor_mentions": ["article_id", "actor_id", "start_char"],
     "location_mentions": ["article_id", "location_id", "start_char"],
     "fetches": ["fetch_id"],
+    "runs": ["run_id"],
+    "source_coverage": ["source"],
 }
 
 PARTITION_COLUMN = "date"

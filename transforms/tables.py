@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
-from schemas.tables import TABLES
+from schemas.tables import ALL_TABLES
 from transforms.clean import CleanedArticle, simhash_similarity
 
 NEAR_DUPLICATE_SIMHASH = 0.9  # share of equal simhash bits above which two texts are near-copies
@@ -107,7 +107,7 @@ def _coerce(value: Any, type_: pa.DataType) -> Any:
 def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows -> pyarrow table with the declared schema. Extra keys are an error (schema drift), missing
     keys become null, and nulls in non-nullable fields raise SchemaMismatch."""
-    schema = TABLES[name]
+    schema = ALL_TABLES[name]
     cols = {f.name: [] for f in schema}
     for r in rows:
         extra = set(r) - set(cols)
