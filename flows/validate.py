@@ -78,11 +78,24 @@ def derive(tables: dict[str, pa.Table], run_date: str | None) -> dict[str, Any]:
             return date(1900, 1, 1) <= d <= top
 
         ev["_date_plausible"] = [plausible(r) for r in ev.itertuples()] if len(ev) else []
-        ev["_evidence_in_text"] = [bool(e) and bool(text.get(a)) and e in text[a]
+        ev["_evidence_in_text"] = [isinstance(e, str) and bool(e) and isinstance(text.get(a), str) and e in text[a]
                                    for a, e in zip(ev["article_id"], ev["evidence"], strict=True)] if len(ev) else []
         ev["_date_plausible"] = ev["_date_plausible"].astype(bool)
         ev["_evidence_in_text"] = ev["_evidence_in_text"].astype(bool)
     return frames
+
+
+def _raised(info: Any) -> str | None:
+    """The exception message when an expectation raised (GX nests exception info per metric)."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "exception")
+    for v in info.values():
+        got = _raised(v)
+        if got:
+            return got
+    return None
 
 
 def validate_tables(tables: dict[str, pa.Table], run_date: str | None = None,
@@ -126,10 +139,10 @@ def validate_tables(tables: dict[str, pa.Table], run_date: str | None = None,
         res = next(iter(cp.run(batch_parameters={"dataframe": df}).run_results.values()))
         failures, rows = [], {}
         for r in res.results:
-            exc = r.exception_info or {}
-            raised = exc.get("raised_exception") if isinstance(exc, dict) else False
+            raised = _raised(r.exception_info)
             if raised:
-                raise ValidationConfigError(f"{name}: {r.expectation_config.type} raised: {exc.get('exception_message')}")
+                raise ValidationConfigError(f"{name}: {r.expectation_config.type}"
+                                            f"({r.expectation_config.kwargs.get('column')}) raised: {raised}")
             if r.success:
                 continue
             result = r.result or {}

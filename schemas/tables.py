@@ -27,7 +27,7 @@ ARTICLES = pa.schema(
         _f("title", pa.string(), "headline"),
         _f("published_at", _TS, "publication instant in UTC; null if unknown"),
         _f("published_date", pa.date32(), "publication date as declared by the page (its own time zone)"),
-        _f("published_source", pa.string(), "where the publication date came from (meta, jsonld, time, htmldate, url, record)"),
+        _f("published_source", pa.string(), "where the publication date came from (meta, jsonld, time, htmldate, url, record, capture)"),
         _f("language", pa.string(), "ISO 639-1 language of the text (offline identifier)"),
         _f("text", pa.string(), "cleaned article body"),
         _f("duplicate_of", pa.string(), "article_id of the earlier near-identical copy, else null"),

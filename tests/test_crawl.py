@@ -363,6 +363,6 @@ def test_nightly_flow_crawls_accounts_for_every_url_and_rereads_raw(prefect_serv
     assert s3["published"] and s3["outcomes"] == {"read": 6}
     con = duckdb.connect(str(wh / "newsevents.duckdb"), read_only=True)
     arts3 = sorted(r[0] for r in con.sql(
-        "SELECT article_id FROM read_parquet($p)", params={"p": str(wh / "articles/date=2026-11-22/*.parquet")}).fetchall())
+        "SELECT article_id FROM read_parquet($p)", params={"p": str(wh / "current/articles/date=2026-11-22/*.parquet")}).fetchall())
     con.close()
     assert arts3 == arts1

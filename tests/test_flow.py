@@ -32,7 +32,8 @@ CONTRACT = {
 
 def _read(wh: Path, table: str) -> duckdb.DuckDBPyRelation:
     con = duckdb.connect()
-    return con.sql(f"SELECT * FROM read_parquet('{wh}/{table}/**/*.parquet', hive_partitioning = true, union_by_name = true)")
+    return con.sql(f"SELECT * FROM read_parquet('{wh}/current/{table}/**/*.parquet', hive_partitioning = true, "
+                   f"union_by_name = true)")
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +49,9 @@ def test_sample_run_publishes_valid_tables(sample_run):
     wh, s = sample_run
     assert s["valid"] and s["published"]
     assert s["articles"] == 5 and s["rejected"] == [] and s["discovered"] == 5
-    for table in TABLES:
+    for table in [*TABLES, "runs", "source_coverage"]:
         assert s["rows"][table] > 0, table
-        assert (wh / table / "date=2026-11-01" / "part-0.parquet").exists()
+        assert (wh / "current" / table / "date=2026-11-01" / "part-0.parquet").exists()
 
 
 def test_table_contract_names_and_types(sample_run):
@@ -93,7 +94,8 @@ def test_rerun_same_date_is_idempotent_and_empty_source_publishes_zero_rows(samp
     empty_dir.mkdir()
     wh2 = tmp_path / "wh2"
     s = nightly(sources=[str(empty_dir)], warehouse=str(wh2), run_date="2026-11-02")
-    assert s["valid"] and s["articles"] == 0 and all(v == 0 for v in s["rows"].values())
+    assert s["valid"] and s["articles"] == 0 and all(v == 0 for k, v in s["rows"].items() if k in TABLES)
+    assert s["rows"]["runs"] == 1
     assert _read(wh2, "events").aggregate("count(*)").fetchall()[0][0] == 0
 
 
@@ -120,6 +122,32 @@ def test_page_without_metadata_and_bad_input_are_counted(prefect_server, tmp_pat
     arts = _read(tmp_path / "wh", "articles").fetchdf()
     bare = arts[arts["url"].str.startswith("file://")]
     assert len(bare) == 1 and bare["published_at"].isna().all()
+
+
+@pytest.mark.parametrize(("query", "params"), [
+    ("events_per_day_by_type.sql", []), ("top_dyads.sql", []), ("fatalities_by_country_month.sql", []),
+    ("actor_timeline.sql", ["actor=Islamic State"]), ("events_near.sql", ["lat=34.6", "lon=44.3", "km=50"]),
+    ("gdelt_export.sql", []), ("acled_export.sql", []),
+])
+def test_every_query_recipe_runs(sample_run, capsys, query, params):
+    wh, _ = sample_run
+    argv = ["sql", str(REPO / "queries" / query), "--warehouse", str(wh), "--format", "json"]
+    for p in params:
+        argv += ["--param", p]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows, query
+    if query == "events_near.sql":
+        assert all(r["km"] <= 50 for r in rows) and any(r["place"] == "Hamrin Mountains" for r in rows)
+    if query == "actor_timeline.sql":
+        assert {r["role"] for r in rows} <= {"source", "target"}
+    if query == "gdelt_export.sql":
+        assert {"GLOBALEVENTID", "SQLDATE", "Actor1CountryCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+                "ActionGeo_Lat"} <= set(rows[0])
+    if query == "acled_export.sql":
+        assert {"event_id_cnty", "event_type", "sub_event_type", "inter1", "geo_precision", "fatalities"} <= set(rows[0])
+        assert {r["event_type"] for r in rows} <= {"Battles", "Explosions/Remote violence", "Violence against civilians",
+                                                   "Protests", "Riots", "Strategic developments"}
 
 
 def test_cli_sql_and_run(sample_run, tmp_path, capsys):

@@ -29,7 +29,7 @@ def test_validation_reports_a_broken_foreign_key_and_a_bad_code():
         {"event_id": "e2", "article_id": "x", "event_type": "PUNCH", "source_actor_id": "ghost", "modality": "asserted"},
     ])
     articles = to_table("articles", [{"article_id": "x", "url": "https://x.example/1", "text": "t"}])
-    out = validate_tables({"articles": articles, "actors": actors, "events": events})
+    out = validate_tables({"articles": articles, "actors": actors, "events": events}).outcomes
     assert out["actors"].success and out["articles"].success
     assert not out["events"].success
     failed = {(f["expectation"], str(f["column"])) for f in out["events"].failures}
