@@ -140,3 +140,61 @@ def bench_crawl(pages: int, concurrency: int = 32, per_host_concurrency: int = 1
             "mb_per_s": round(nbytes / 2**20 / secs, 2), "warc_mb": round(warc_mb, 1),
             "concurrency": concurrency, "per_host_concurrency": per_host_concurrency,
             "peak_rss_mb": round(peak_rss_mb(), 1), "rss_before_mb": round(rss0, 1), "items": len(items)}
+
+
+def synthetic_tables(n_events: int, seed: int = 1) -> dict[str, Any]:
+    """Schema-valid tables with ``n_events`` events (one article per 20 events, 500 actors, 300 places)."""
+    from datetime import date, timedelta  # noqa: PLC0415
+
+    from schemas.codes import EVENT_TYPES, cameo_root, intensity, quad_class  # noqa: PLC0415
+    from transforms.tables import to_table  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    n_art = max(1, n_events // 20)
+    arts, texts = [], {}
+    for i in range(n_art):
+        text = f"Sentence {i} about an attack. " * 20
+        texts[f"a{i}"] = text
+        arts.append({"article_id": f"a{i}", "url": f"https://bench.example/{i}", "source": "bench", "title": f"T{i}",
+                     "text": text, "language": "en", "published_date": date(2026, 11, 1) + timedelta(days=i % 20),
+                     "word_count": 120, "coded": True})
+    isos = ["IRQ", "SYR", "SDN", "KEN", "UKR", "RUS", "NGA", "MLI", "YEM", "COD"]
+    actors = [{"actor_id": f"x{i}", "name": f"Actor {i}", "kind": "state", "country_code": isos[i % 10],
+               "sector": ["GOV", "MIL", "COP", "REB", "CVL"][i % 5], "aliases": [f"A{i}"]} for i in range(500)]
+    locs = [{"location_id": f"l{i}", "name": f"Place {i}", "country_code": isos[i % 10],
+             "latitude": rng.uniform(-40, 60), "longitude": rng.uniform(-20, 120), "feature_kind": "city",
+             "precision": "point"} for i in range(300)]
+    types = list(EVENT_TYPES)
+    events = []
+    for i in range(n_events):
+        t = types[i % len(types)]
+        a = f"a{i % n_art}"
+        events.append({"event_id": f"e{i}", "article_id": a, "sentence_index": 0, "event_type": t, "event_mode": None,
+                       "cameo_root": cameo_root(t, None), "quad_class": quad_class(t), "intensity": intensity(t, None),
+                       "source_actor_id": f"x{rng.randrange(500)}", "target_actor_id": f"x{rng.randrange(500)}",
+                       "location_id": f"l{rng.randrange(300)}", "event_date": date(2026, 10, 1) + timedelta(days=i % 30),
+                       "date_precision": "day", "date_source": "text", "fatalities": rng.choice([None, 0, 1, 5]),
+                       "modality": "asserted", "confidence": 0.8, "evidence": texts[a][:30]})
+    mentions = [{"article_id": f"a{i % n_art}", "actor_id": f"x{i % 500}", "mention": "A", "sentence_index": 0,
+                 "start_char": i, "end_char": i + 1} for i in range(n_events)]
+    return {"articles": to_table("articles", arts), "actors": to_table("actors", actors),
+            "locations": to_table("locations", locs), "events": to_table("events", events),
+            "actor_mentions": to_table("actor_mentions", mentions), "location_mentions": to_table("location_mentions", []),
+            "fetches": to_table("fetches", [])}
+
+
+def bench_publish(n_events: int) -> dict[str, Any]:
+    """Seconds to validate (GX, all suites, row-level results) and publish (snapshot + views) ``n_events``."""
+    from flows.publish import publish_run  # noqa: PLC0415
+    from flows.validate import validate_tables  # noqa: PLC0415
+
+    tables = synthetic_tables(n_events)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        report = validate_tables(tables, "2026-11-23", Path(tmp) / "docs")
+        t1 = time.perf_counter()
+        publish_run(Path(tmp) / "wh", "2026-11-23", tables)
+        t2 = time.perf_counter()
+    return {"events": n_events, "rows_total": sum(t.num_rows for t in tables.values()),
+            "valid": report.success, "validate_seconds": round(t1 - t0, 2), "publish_seconds": round(t2 - t1, 2),
+            "peak_rss_mb": round(peak_rss_mb(), 1)}

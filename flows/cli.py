@@ -47,8 +47,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sql.add_argument("--output", metavar="PATH", help="write to a file instead of stdout (needed for parquet)")
     sql.add_argument("--max-rows", type=int, default=40, help="rows shown in table format (default: %(default)s)")
     bench = sub.add_parser("bench", help="measure throughput and peak memory (see flows/bench.py)")
-    bench.add_argument("what", choices=["crawl"], help="crawl: fetch N synthetic pages from a local server")
+    bench.add_argument("what", choices=["crawl", "publish"],
+                       help="crawl: fetch N synthetic pages from a local server; publish: validate and publish N "
+                            "synthetic events")
     bench.add_argument("--pages", type=int, default=1000, help="pages (default: %(default)s)")
+    bench.add_argument("--events", type=int, default=100_000, help="events for `publish` (default: %(default)s)")
     bench.add_argument("--concurrency", type=int, default=32, help="requests in flight (default: %(default)s)")
     bench.add_argument("--per-host", type=int, default=16, help="requests in flight per host (default: %(default)s)")
     args = ap.parse_args(argv)
@@ -167,8 +170,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from flows.bench import bench_crawl  # noqa: PLC0415
+    from flows.bench import bench_crawl, bench_publish  # noqa: PLC0415
 
+    prefect_defaults()
+    if args.what == "publish":
+        r = bench_publish(args.events)
+        print(json.dumps(r, indent=1))
+        return 0 if r["valid"] else 1
     r = bench_crawl(args.pages, args.concurrency, args.per_host)
     print(json.dumps(r, indent=1))
     return 0 if r["fetched"] == args.pages else 1
