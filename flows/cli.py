@@ -37,6 +37,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     run.add_argument("--run-date", metavar="YYYY-MM-DD", help="partition to (re)write (default: today, UTC)")
     run.add_argument("--batch-size", type=int, metavar="N", help="articles per task (default: 100)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--dask-address", metavar="ADDR", help="run the batch tasks on this Dask scheduler "
+                     "(e.g. tcp://10.0.0.5:8786; prefect-dask)")
+    run.add_argument("--dask-workers", type=int, metavar="N", help="run the batch tasks on a local Dask cluster of N "
+                     "worker processes")
     sql = sub.add_parser("sql", help="run SQL (a string or a .sql file) against a warehouse's views")
     sql.add_argument("query", help="SQL text, or a path to a .sql file")
     sql.add_argument("--warehouse", default="data/warehouse", metavar="DIR", help="(default: %(default)s)")
@@ -47,11 +51,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sql.add_argument("--output", metavar="PATH", help="write to a file instead of stdout (needed for parquet)")
     sql.add_argument("--max-rows", type=int, default=40, help="rows shown in table format (default: %(default)s)")
     bench = sub.add_parser("bench", help="measure throughput and peak memory (see flows/bench.py)")
-    bench.add_argument("what", choices=["crawl", "publish"],
-                       help="crawl: fetch N synthetic pages from a local server; publish: validate and publish N "
-                            "synthetic events")
+    bench.add_argument("what", choices=["pipeline", "crawl", "publish", "queries"],
+                       help="pipeline: the nightly flow on N synthetic pages, per stage, with the floor; crawl: fetch "
+                            "N synthetic pages from a local server; publish: validate and publish N synthetic events; "
+                            "queries: the SQL recipes over N synthetic events")
     bench.add_argument("--pages", type=int, default=1000, help="pages (default: %(default)s)")
-    bench.add_argument("--events", type=int, default=100_000, help="events for `publish` (default: %(default)s)")
+    bench.add_argument("--events", type=int, default=100_000, help="events for publish/queries (default: %(default)s)")
+    bench.add_argument("--workers", type=int, help="NLP worker processes for `pipeline` (default: NEWSEVENTS_WORKERS)")
     bench.add_argument("--concurrency", type=int, default=32, help="requests in flight (default: %(default)s)")
     bench.add_argument("--per-host", type=int, default=16, help="requests in flight per host (default: %(default)s)")
     args = ap.parse_args(argv)
@@ -96,7 +102,9 @@ def _print_summary(s: dict[str, Any], example: tuple[str, str] | None) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     prefect_defaults()
-    from flows.nightly import nightly  # noqa: PLC0415 - Prefect import is slow; only for `run`
+    from flows.nightly import with_runner  # noqa: PLC0415 - Prefect import is slow; only for `run`
+
+    nightly = with_runner(args.dask_address, args.dask_workers)
 
     if args.from_raw and (args.source or args.sources_file):
         print("--from-raw re-reads the warehouse's raw capture; it cannot be combined with --source/--sources-file",
@@ -173,6 +181,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from flows.bench import bench_crawl, bench_publish  # noqa: PLC0415
 
     prefect_defaults()
+    if args.what == "pipeline":
+        from flows.bench import bench_pipeline  # noqa: PLC0415
+
+        r = bench_pipeline(args.pages, args.workers)
+        print(json.dumps(r, indent=1))
+        return 0
+    if args.what == "queries":
+        from flows.bench import bench_queries  # noqa: PLC0415
+
+        r = bench_queries(args.events)
+        print(json.dumps(r, indent=1))
+        return 0 if all(v["seconds"] < 1 for v in r["queries"].values()) else 1
     if args.what == "publish":
         r = bench_publish(args.events)
         print(json.dumps(r, indent=1))

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.crawl import canonical, crawl, fetch_id
@@ -36,6 +37,22 @@ _CODERS: dict[str, Any] = {}
 MIN_PAGE_WORDS = 25  # an HTML page whose extracted body is shorter is navigation, not an article
 
 
+def with_runner(dask_address: str | None = None, dask_workers: int | None = None) -> Any:
+    """The nightly flow on a Dask task runner (prefect-dask): an existing cluster at ``dask_address``, or a
+    local cluster of ``dask_workers`` processes (one thread each). Without either: the flow as defined
+    (Prefect's default thread-pool runner). Each worker loads the coder once and keeps it."""
+    if not dask_address and not dask_workers:
+        return nightly
+    from prefect_dask import DaskTaskRunner  # noqa: PLC0415
+
+    if dask_address:
+        runner = DaskTaskRunner(address=dask_address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1,
+                                                "processes": True, "dashboard_address": None})
+    return nightly.with_options(task_runner=runner)
+
+
 def get_coder(settings: Settings) -> Any:
     """The coder for these settings, loaded once per process (model, dictionaries, gazetteer)."""
     key = f"{settings.data_dir}|{settings.cache_dir}|{settings.gazetteer_extra}"
@@ -46,6 +63,16 @@ def get_coder(settings: Settings) -> Any:
         gaz = load_or_build(settings.data_dir, settings.cache_dir, settings.gazetteer_extra)
         _CODERS[key] = Coder(settings.data_dir, gaz)
     return _CODERS[key]
+
+
+def _q(x: Any) -> Any:
+    """``quote()`` a big task argument (Prefect then skips walking it for futures), except on a Dask runner,
+    which does not unwrap quoted arguments in its workers."""
+    from prefect.context import FlowRunContext  # noqa: PLC0415
+
+    ctx = FlowRunContext.get()
+    runner = type(ctx.task_runner).__name__ if ctx and ctx.task_runner else ""
+    return x if runner == "DaskTaskRunner" else quote(x)
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
@@ -99,11 +126,12 @@ def acquire(specs: list[SourceSpec], bad_specs: list[tuple[str, str]], settings:
 
 
 @task(name="load-and-clean", cache_policy=NO_CACHE)
-def load_and_clean(items: list[Item], settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Load (read a file or a raw WARC record) and clean one batch. Returns (article rows, rejected rows)."""
+def load_and_clean(items: list[dict[str, Any]], settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Load (read a file or a raw WARC record) and clean one batch of items (as dicts, so the batch travels
+    to any task runner). Returns (article rows, rejected rows)."""
     rows, rejected = [], []
-    for item in items:
-        item = load(item, settings)
+    for d in items:
+        item = load(Item(**d), settings)
         if item.reason:
             rejected.append({"source": item.source, "location": item.location, "reason": item.reason,
                              "fetch_id": item.fetch_id})
@@ -127,9 +155,18 @@ def load_and_clean(items: list[Item], settings: Settings) -> tuple[list[dict[str
 def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Actors, locations, events and mentions of a batch of English, non-duplicate articles."""
     coder = get_coder(settings)
+    parse = None
+    import multiprocessing as mp  # noqa: PLC0415
+
+    # a Dask worker process is daemonic and may not start children: there the Dask cluster is the parallelism
+    if settings.workers > 1 and len(rows) >= settings.min_pool_batch and not mp.current_process().daemon:
+        from flows.nlp_pool import parser  # noqa: PLC0415
+
+        parse = parser(settings.data_dir, settings.workers, coder.nlp)
     out: dict[str, Any] = {"actors": {}, "locations": {}, "events": [], "actor_mentions": [], "location_mentions": []}
-    for _, coded in coder.code({"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
-                                "published_date": r["published_date"]} for r in rows):
+    arts = ({"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
+             "published_date": r["published_date"]} for r in rows)
+    for _, coded in coder.code(arts, parse=parse):
         for aid, a in coded.actors.items():
             if aid in out["actors"]:
                 out["actors"][aid]["aliases"] = sorted(set(out["actors"][aid]["aliases"]) | set(a["aliases"]))
@@ -215,7 +252,7 @@ def _specs(sources: list[str] | None, sources_file: str | None, settings: Settin
     return load_sources_file(Path(sources_file) if sources_file else settings.sources_file), []
 
 
-@flow(name="nightly", log_prints=True)
+@flow(name="nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse", run_date: str | None = None,
             batch_size: int | None = None, sources_file: str | None = None, from_raw: bool = False) -> dict[str, Any]:
     """Run the pipeline and publish the ``run_date`` partition (default: today, UTC) of every table under
@@ -238,8 +275,10 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     t0 = time.perf_counter()
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
-    for batch in _chunks(items, settings.batch_size):
-        got, rej = load_and_clean(quote(batch), settings)
+    futures = [load_and_clean.submit(_q([i.as_dict() for i in batch]), settings)
+               for batch in _chunks(items, settings.batch_size)]
+    for fut in futures:  # submitted: batches run concurrently on the flow's task runner (threads or Dask)
+        got, rej = fut.result()
         rows.extend(got)
         rejected.extend(rej)
     timings["load_clean"] = time.perf_counter() - t0
@@ -250,7 +289,7 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     to_code = [r for r in rows if r["coded"]]
 
     t0 = time.perf_counter()
-    parts = [code_batch(quote(b), settings) for b in _chunks(to_code, settings.batch_size)]
+    parts = [f.result() for f in [code_batch.submit(_q(b), settings) for b in _chunks(to_code, settings.batch_size)]]
     coded = _merge(parts)
     timings["code"] = time.perf_counter() - t0
 

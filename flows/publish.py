@@ -3,6 +3,7 @@
 Layout of a warehouse ``DIR``::
 
     DIR/current -> snapshots/<generation>        the published state (a symlink, switched atomically)
+    DIR/<table> -> current/<table>               stable per-table paths (the warehouse contract), also symlinks
     DIR/snapshots/<generation>/<table>/date=YYYY-MM-DD/part-0.parquet
     DIR/snapshots/<generation>/quarantine/<table>/date=YYYY-MM-DD/part-0.parquet
     DIR/newsevents.duckdb                        views over DIR/current (replaced whole, never written in place),
@@ -114,6 +115,10 @@ def publish_run(warehouse: Path, run_date: str, tables: dict[str, pa.Table],
     link = wh / f".current-{gen}"
     os.symlink(Path("snapshots") / gen, link)
     os.replace(link, wh / "current")  # the switch: one atomic rename
+    for name in [*tables, "quarantine"]:  # DIR/<table> -> current/<table>: the stable path users and tools read
+        entry = wh / name
+        if not entry.exists() and not entry.is_symlink() and (final / name).exists():
+            os.symlink(Path("current") / name, entry)
     files["snapshot"] = str(final)
     files["duckdb"] = str(refresh_views(wh))
     _gc(snaps, final)

@@ -10,6 +10,7 @@ publication date, counts of killed/injured/arrested and a modality.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -104,6 +105,7 @@ def stable_id(*parts: Any) -> str:
     return hashlib.sha1("|".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Normalised name for identity: no diacritics, casefolded, ASCII apostrophes, 'al ' == 'al-'."""
     s = unicodedata.normalize("NFKD", name)
@@ -239,13 +241,15 @@ class Coder:
         self.adj_to_iso = {a.lower(): iso for iso, c in self.dicts.countries.items() for a in c["adjectives"]}
 
     # ---------------------------------------------------------------- public
-    def code(self, articles: Iterable[dict[str, Any]]) -> Iterator[tuple[str, CodedArticle]]:
+    def code(self, articles: Iterable[dict[str, Any]], parse: Any = None) -> Iterator[tuple[str, CodedArticle]]:
         """(article_id, CodedArticle) for each ``{"article_id", "text", "published_date"[, "title"]}``.
         The title is not coded for events; a person it names in another spelling of a person of the text
-        becomes an alias of that person (headline "al-Mazroui ... Qader", body "al-Majouri ... Qadir")."""
+        becomes an alias of that person (headline "al-Mazroui ... Qader", body "al-Majouri ... Qadir").
+        ``parse`` (texts -> docs) replaces the in-process ``nlp.pipe``, e.g. a pool of parser processes."""
         items = list(articles)
         texts = (normalise_text(a["text"] or "") for a in items)
-        for art, doc in zip(items, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+        docs = parse(texts) if parse is not None else self.nlp.pipe(texts, batch_size=self.batch_size)
+        for art, doc in zip(items, docs, strict=True):
             coded = self.code_doc(art, doc)
             if art.get("title"):
                 self._title_aliases(normalise_text(art["title"]), coded)
@@ -368,7 +372,7 @@ class Coder:
         sent = ent.sent
         out = [p.place.country_code for p in sorted(places, key=lambda p: abs(p.start - ent.start))
                if sent.start <= p.start < sent.end and p.place.country_code]
-        for e in sorted(sent.ents, key=lambda e: abs(e.start - ent.start)):
+        for e in sorted(_sent_ents(sent), key=lambda e: abs(e.start - ent.start)):
             kind, _, iso = e.ent_id_.partition(":")
             if kind not in ("country", "adj"):
                 continue
@@ -501,6 +505,7 @@ class Coder:
                 kept.append(e)
                 last = e.end
         doc.ents = kept
+        doc.user_data.pop("_ents_by_sent", None)
 
     def _mentions(self, doc: Doc, focus: list[str]) -> tuple[list[Mention], list[PlaceMention]]:
         self._focus = focus
@@ -581,8 +586,11 @@ class Coder:
                     mentions.append(Mention(self._ner_org(ent, focus, places), ent.start, ent.end, ent.text))
         # short forms the tagger did not tag ("Baghdadi was killed", "Qadir had led"): a capitalised word that
         # is a known person's surname or a variant of it
+        heads = {_translit(x)[:2] for p in persons for n in (p.name, *p.aliases) for x in _surname_tokens(n)}
         for t in doc:
             if not persons or t.i in used or not t.text[:1].isupper() or len(t.text) < 4:
+                continue
+            if _translit(re.sub(r"^(?:al|el)-", "", t.lower_))[:2] not in heads:
                 continue
             start = t.i
             if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") and start - 2 not in used:
@@ -873,6 +881,22 @@ def _merge_anaphora(events: list[dict[str, Any]], doc: Doc) -> list[dict[str, An
     return kept
 
 
+def _sent_ents(sent: Span) -> list[Span]:
+    """The entities of a sentence, computed once per doc (``Span.ents`` rescans the whole doc each time)."""
+    doc = sent.doc
+    cache = doc.user_data.get("_ents_by_sent")  # reset by _join_names when it changes doc.ents
+    if cache is None:
+        by: dict[int, list[Span]] = {}
+        starts = sorted(s.start for s in doc.sents)
+        import bisect  # noqa: PLC0415
+
+        for e in doc.ents:
+            by.setdefault(starts[bisect.bisect_right(starts, e.start) - 1], []).append(e)
+        cache = (0, by)
+        doc.user_data["_ents_by_sent"] = cache
+    return cache[1].get(sent.start, [])
+
+
 def _is_heading(sent: Span) -> bool:
     """A headline or cross-head, not coded: a title-case line without final punctuation, or any short line
     standing alone without final punctuation (live-blog item titles are sentence case)."""
@@ -918,14 +942,16 @@ class _SpanView:
         return iter(self._span)
 
 
-def _surname_tokens(name: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _surname_tokens(name: str) -> tuple[str, ...]:
     toks = [re.sub(r"^(?:al|el|ad|ar|as|an|at|ash)-", "", t) for t in re.split(r"[\s]+", name_key(name)) if t]
-    return [t for t in toks if t not in {"abu", "bin", "ibn", "al", "el", "umm"}]
+    return tuple(t for t in toks if t not in {"abu", "bin", "ibn", "al", "el", "umm"})
 
 
 _TRANSLIT = [(r"(.)\1", r"\1"), (r"e[iy]|ai", "ay"), (r"ou|oo", "u"), (r"ee", "i"), (r"e", "i"), (r"^j", "dj")]
 
 
+@functools.lru_cache(maxsize=65536)
 def _translit(tok: str) -> str:
     """A key that absorbs common romanisation variants of Arabic names: Hussein/Husayn, Qader/Qadir,
     Mohammed/Mohamed."""
@@ -934,6 +960,7 @@ def _translit(tok: str) -> str:
     return tok
 
 
+@functools.lru_cache(maxsize=262144)
 def _tok_sim(x: str, y: str) -> float:
     """1.0 for romanisation variants of one name token, else the plain string ratio."""
     if _translit(x) == _translit(y):
@@ -1118,7 +1145,7 @@ class _DocContext:
         return out
 
     def date_for(self, t: Token, sent: Span) -> tuple[date | None, str | None, str, str | None]:
-        ents = [e for e in sent.ents if e.label_ == "DATE"]
+        ents = [e for e in _sent_ents(sent) if e.label_ == "DATE"]
         best = None
         if ents:
             sub = {x.i for x in t.subtree}

@@ -7,6 +7,7 @@ Expressions without a resolvable point ("nearly a decade", "recent years") give 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 
@@ -37,6 +38,7 @@ def _rewrite(text: str, base: date) -> str:
     return t.strip()
 
 
+@functools.lru_cache(maxsize=16384)
 def resolve_date(text: str, published: date | None) -> tuple[date, str] | None:
     """(date, precision) for a date expression relative to ``published``; None when it names no point
     in time. Precision is the period dateparser reports (day, week, month, year)."""

@@ -64,31 +64,71 @@ def _content_words(text: str | None) -> set[str]:
     return {w.lower() for w in _WORD.findall(text or "")}
 
 
+_BANDS = 16  # MinHash LSH: 16 bands of 2 rows finds pairs with Jaccard >= 0.5 with probability > 0.99
+_ROWS = 2
+_SEEDS = [int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8).digest(), "big") for i in range(_BANDS * _ROWS)]
+
+
+def _minhash(words: set[str]) -> list[int]:
+    if not words:
+        return []
+    hs = [int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in words]
+    return [min(h ^ seed for h in hs) for seed in _SEEDS]
+
+
+def _candidate_keys(fp: str | None, mh: list[int]) -> list[tuple]:
+    """Bucket keys: 8 simhash bands of 8 bits (two fingerprints within 6 bits share >= 2 bands) and the
+    MinHash bands."""
+    keys: list[tuple] = []
+    if fp:
+        try:
+            v = int(fp, 16)
+            keys += [("s", b, (v >> (8 * b)) & 0xFF) for b in range(8)]
+        except ValueError:
+            pass
+    keys += [("m", b, tuple(mh[b * _ROWS:(b + 1) * _ROWS])) for b in range(_BANDS)] if mh else []
+    return keys
+
+
 def mark_duplicates(rows: list[dict[str, Any]], known: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Set ``duplicate_of`` on near-copies: the same article id seen earlier, or a text whose simhash or
     content-word overlap says it is a syndicated copy of an earlier article (earliest publication wins).
-    ``known`` are rows already published (never re-marked). Returns the rows in their original order."""
+    ``known`` are rows already published (never re-marked). Returns the rows in their original order.
+    Candidates come from locality-sensitive buckets (simhash bands, MinHash bands), then the exact tests run,
+    so the cost grows with the number of articles, not its square."""
     order = sorted(range(len(rows)), key=lambda i: (rows[i]["published_at"] or datetime.max.replace(tzinfo=UTC),
                                                      rows[i]["url"] or ""))
-    seen: list[dict[str, Any]] = [dict(k, _words=_content_words(k.get("text"))) for k in known]
-    ids: dict[str, str] = {k["article_id"]: k["article_id"] for k in seen}
+    seen: list[dict[str, Any]] = []
+    buckets: dict[tuple, list[int]] = {}
+    ids: dict[str, str] = {}
+
+    def index(r: dict[str, Any], words: set[str]) -> None:
+        seen.append({"article_id": r["article_id"], "fingerprint": r.get("fingerprint"), "_words": words,
+                     "duplicate_of": r.get("duplicate_of"), "has_text": bool(r.get("text"))})
+        for k in _candidate_keys(r.get("fingerprint"), _minhash(words)):
+            buckets.setdefault(k, []).append(len(seen) - 1)
+
+    for k in known:
+        ids[k["article_id"]] = k["article_id"]
+        index(k, _content_words(k.get("text")))
     for i in order:
         r = rows[i]
         if r["article_id"] in ids:
             r["duplicate_of"] = ids[r["article_id"]]
             continue
         words = _content_words(r["text"])
-        for s in seen:
-            if s.get("duplicate_of") or not r["text"] or not s.get("text"):
+        cands = sorted({j for key in _candidate_keys(r.get("fingerprint"), _minhash(words)) for j in buckets.get(key, ())})
+        for j in cands:
+            s = seen[j]
+            if s["duplicate_of"] or not r["text"] or not s["has_text"]:
                 continue
-            sim = simhash_similarity(r["fingerprint"], s.get("fingerprint"))
-            inter = len(words & s["_words"])
-            jac = inter / max(1, len(words | s["_words"]))
+            sim = simhash_similarity(r["fingerprint"], s["fingerprint"])
+            jac = len(words & s["_words"]) / max(1, len(words | s["_words"]))
             if sim >= NEAR_DUPLICATE_SIMHASH or jac >= NEAR_DUPLICATE_JACCARD:
                 r["duplicate_of"] = s["article_id"]
                 break
         ids[r["article_id"]] = r["duplicate_of"] or r["article_id"]
-        seen.append(dict(r, _words=words))
+        index(r, words)
     return rows
 
 
