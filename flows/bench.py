@@ -134,6 +134,40 @@ def _serve(pages: int, port_q: Any) -> None:
     srv.serve_forever()
 
 
+class TreeRSS:
+    """Samples the resident memory of this process and all its children (parser workers, Dask workers) every
+    ``interval`` seconds in a thread; ``peak_mb`` is the largest total seen."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        import threading  # noqa: PLC0415
+
+        self.interval, self.peak_mb = interval, 0.0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil  # noqa: PLC0415
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeRSS:
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far, in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -269,7 +303,8 @@ def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = N
         if workers:
             os.environ["NEWSEVENTS_WORKERS"] = str(workers)
         t0 = time.perf_counter()
-        s = nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-23")
+        with TreeRSS() as tree:
+            s = nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-23")
         secs = time.perf_counter() - t0
         floor = bench_floor(src, min(pages, 300))
         again_t = time.perf_counter()
@@ -279,6 +314,87 @@ def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = N
     per = {k: round(pages / v, 1) if v else None for k, v in st.items()}
     return {"pages": pages, "articles": s["articles"], "events": s["rows"]["events"], "seconds": round(secs, 1),
             "end_to_end_per_s": round(pages / secs, 1), "stage_seconds": st, "stage_per_s": per,
-            "peak_rss_mb": round(peak_rss_mb(), 1), "floor": floor,
+            "peak_rss_mb": round(peak_rss_mb(), 1), "peak_rss_tree_mb": round(tree.peak_mb, 1), "floor": floor,
             "share_of_floor": round((pages / secs) / floor["floor_per_s"], 2), "rerun_seconds": round(again, 1),
             "workers": int(os.environ.get("NEWSEVENTS_WORKERS", "1"))}
+
+
+_RECIPE_PARAMS = {"actor_timeline.sql": {"actor": "Actor 3456"}, "events_near.sql": {"lat": "34.6", "lon": "44.3", "km": "100"}}
+
+
+def bench_queries(n_events: int = 10_000_000, keep: Path | None = None) -> dict[str, Any]:
+    """Every SQL recipe in queries/ over ``n_events`` synthetic events (made by DuckDB itself, written as a
+    published warehouse with 30 daily partitions; 5,000 actors and 3,000 places drawn with a heavy-tailed
+    skew, as in real event data where a few actors and dyads dominate), timed through the warehouse views.
+    Reports seconds per recipe (best of three, after one warm-up)."""
+    import duckdb  # noqa: PLC0415
+
+    from flows.publish import publish_run, refresh_views  # noqa: PLC0415
+    from flows.settings import REPO  # noqa: PLC0415
+
+    tmp = tempfile.TemporaryDirectory()
+    wh = keep or Path(tmp.name) / "wh"
+    publish_run(wh, "2026-10-01", synthetic_tables(100))  # creates the layout and every table's schema
+    cur = wh / "current"
+    con = duckdb.connect()
+    n_art, n_act, n_loc = max(1, n_events // 20), 5000, 3000
+    t0 = time.perf_counter()
+    days = 30
+    for d in range(days):
+        day = f"2026-10-{d + 1:02d}"
+        lo, hi = d * n_events // days, (d + 1) * n_events // days
+        out = cur / "events" / f"date={day}"
+        out.mkdir(parents=True, exist_ok=True)
+        con.execute(f"""COPY (SELECT 'e' || i AS event_id, 'a' || (i % {n_art}) AS article_id, 0 AS sentence_index,
+            (['AGREE','CONSULT','SUPPORT','ACCUSE','REJECT','THREATEN','PROTEST','COERCE','ASSAULT'])[1 + i % 9]
+              AS event_type, CAST(NULL AS VARCHAR) AS event_mode, '18' AS cameo_root, 4 AS quad_class,
+            -9.0 AS intensity,
+            'x' || CAST(floor({n_act} * pow((hash(i) % 1000003) / 1000003.0, 3)) AS INTEGER) AS source_actor_id,
+            'x' || CAST(floor({n_act} * pow((hash(i + 1) % 1000003) / 1000003.0, 3)) AS INTEGER) AS target_actor_id,
+            'l' || CAST(floor({n_loc} * pow((hash(i + 2) % 1000003) / 1000003.0, 2)) AS INTEGER) AS location_id,
+            DATE '{day}' AS event_date, 'day' AS date_precision, 'text' AS date_source,
+            CAST(CASE WHEN i % 7 = 0 THEN i % 13 END AS INTEGER) AS fatalities, 'asserted' AS modality,
+            0.8 AS confidence, 'Sentence ' || i AS evidence
+            FROM range({lo}, {hi}) t(i) ORDER BY event_id) TO '{out}/part-0.parquet' (FORMAT parquet, COMPRESSION zstd)""")
+    acts = cur / "actors" / "date=2026-10-01"
+    con.execute(f"""COPY (SELECT 'x' || i AS actor_id, 'Actor ' || i AS name, 'state' AS kind,
+        (['IRQ','SYR','SDN','KEN','UKR','RUS','NGA','MLI','YEM','COD'])[1 + i % 10] AS country_code,
+        (['GOV','MIL','COP','REB','CVL'])[1 + i % 5] AS sector, ['A' || i] AS aliases FROM range({n_act}) t(i))
+        TO '{acts}/part-0.parquet' (FORMAT parquet)""")
+    locs = cur / "locations" / "date=2026-10-01"
+    con.execute(f"""COPY (SELECT 'l' || i AS location_id, 'Place ' || i AS name,
+        (['IRQ','SYR','SDN','KEN','UKR','RUS','NGA','MLI','YEM','COD'])[1 + i % 10] AS country_code,
+        30 + (hash(i) % 2000) / 100.0 AS latitude, 30 + (hash(i + 7) % 3000) / 100.0 AS longitude,
+        'city' AS feature_kind, 'point' AS precision, CAST(NULL AS VARCHAR) AS admin1,
+        CAST(NULL AS BIGINT) AS geonames_id FROM range({n_loc}) t(i)) TO '{locs}/part-0.parquet' (FORMAT parquet)""")
+    arts = cur / "articles" / "date=2026-10-01"
+    con.execute(f"""COPY (SELECT 'a' || i AS article_id, 'https://bench.example/' || i AS url, 'bench' AS source,
+        'T' || i AS title, TIMESTAMPTZ '2026-10-01 08:00:00+00' AS published_at, DATE '2026-10-01' AS published_date,
+        'en' AS language, 'text' AS text, 'Bench Herald' AS sitename FROM range({n_art}) t(i))
+        TO '{arts}/part-0.parquet' (FORMAT parquet)""")
+    con.close()
+    refresh_views(wh)
+    made = time.perf_counter() - t0
+    con = duckdb.connect(str(wh / "newsevents.duckdb"), read_only=True)
+    total = con.sql("SELECT count(*) FROM events").fetchall()[0][0]
+    out: dict[str, Any] = {}
+    for sql_file in sorted((REPO / "queries").glob("*.sql")):
+        sql = sql_file.read_text(encoding="utf-8").strip().rstrip(";")
+        params = _RECIPE_PARAMS.get(sql_file.name)
+        if sql_file.name.endswith("_export.sql"):  # full exports return every event: time the first 1,000 rows
+            sql = f"SELECT * FROM ({sql}) LIMIT 1000"
+        con.sql(sql, params=params).fetchall()
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            rows = con.sql(sql, params=params).fetchall()
+            times.append(time.perf_counter() - t)
+        out[sql_file.name] = {"seconds": round(min(times), 3), "rows": len(rows)}
+    con.close()
+    con = duckdb.connect(str(wh / "newsevents.duckdb"), read_only=True)
+    t = time.perf_counter()
+    con.execute(f"COPY (SELECT * FROM gdelt_events) TO '{Path(tmp.name) / 'gdelt.parquet'}' (FORMAT parquet)")
+    out["gdelt_events full export to Parquet"] = {"seconds": round(time.perf_counter() - t, 2), "rows": total}
+    con.close()
+    tmp.cleanup()
+    return {"events": total, "generate_seconds": round(made, 1), "queries": out, "threads": os.cpu_count()}

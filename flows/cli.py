@@ -192,7 +192,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         r = bench_queries(args.events)
         print(json.dumps(r, indent=1))
-        return 0 if all(v["seconds"] < 1 for v in r["queries"].values()) else 1
+        return 0 if all(v["seconds"] < 1 for k, v in r["queries"].items() if k.endswith(".sql")) else 1
     if args.what == "publish":
         r = bench_publish(args.events)
         print(json.dumps(r, indent=1))

@@ -1,3 +1,3 @@
--- GDELT-shaped rows (view gdelt_events; see queries/views/gdelt_events.sql for the conventions), newest first.
+-- GDELT-shaped rows (view gdelt_events; see queries/views/gdelt_events.sql for the conventions), unordered.
 -- usage: newsevents sql queries/gdelt_export.sql --warehouse DIR --format csv --output events.gdelt.csv
-SELECT * FROM gdelt_events ORDER BY SQLDATE DESC, GLOBALEVENTID
+SELECT * FROM gdelt_events
