@@ -58,6 +58,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     bench.add_argument("--pages", type=int, default=1000, help="pages (default: %(default)s)")
     bench.add_argument("--events", type=int, default=100_000, help="events for publish/queries (default: %(default)s)")
     bench.add_argument("--workers", type=int, help="NLP worker processes for `pipeline` (default: NEWSEVENTS_WORKERS)")
+    bench.add_argument("--no-rerun", action="store_true", help="`pipeline`: skip the second (nothing new) run")
     bench.add_argument("--concurrency", type=int, default=32, help="requests in flight (default: %(default)s)")
     bench.add_argument("--per-host", type=int, default=16, help="requests in flight per host (default: %(default)s)")
     args = ap.parse_args(argv)
@@ -184,7 +185,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "pipeline":
         from flows.bench import bench_pipeline  # noqa: PLC0415
 
-        r = bench_pipeline(args.pages, args.workers)
+        r = bench_pipeline(args.pages, args.workers, rerun=not args.no_rerun)
         print(json.dumps(r, indent=1))
         return 0
     if args.what == "queries":
