@@ -546,6 +546,16 @@ class Crawler:
 
     async def _article(self, url: str, parent: str | None, spec: SourceSpec, known: Known | None) -> None:
         """Fetch (or skip, or resume) one discovered article URL (``known``: its ledger entry)."""
+        same_date = bool(known and known.run_id and known.run_id.startswith(f"{self.run_date}-"))
+        if known and known.state == "published" and same_date and known.warc_ref:
+            # rerunning a date reproduces it: pages that date already published are re-read from their raw record
+            f = Fetch(spec.name, spec.tier, "article", url, canonical(url), outcome="resumed",
+                      detail="rerun of this date: re-read from its raw record", warc_ref=known.warc_ref,
+                      content_hash=known.content_hash, etag=known.etag, last_modified=known.last_modified,
+                      fetched_at=datetime.now(UTC), discovered_from=parent)
+            self.fetches.append(f)
+            self._emit_article(f, spec)
+            return
         if known and known.state == "fetched" and known.warc_ref and known.run_id != self.run_id:
             f = Fetch(spec.name, spec.tier, "article", url, canonical(url), outcome="resumed",
                       detail=f"fetched by unfinished run {known.run_id}", warc_ref=known.warc_ref,
