@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
-.PHONY: install run test lint eval-articles eval-gsr eval-extraction lock clean
+.PHONY: install run test lint eval-articles eval-gsr eval-extraction codebook bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ eval-gsr: install
 eval-extraction: install
 	$(BIN)/python -m flows.eval_extraction --aeb $(EVAL)/aeb --out /tmp/aeb-preds.json
 	$(BIN)/python $(EVAL)/score_extraction.py --predictions /tmp/aeb-preds.json --gold $(EVAL)/aeb
+
+## regenerate schemas/CODEBOOK.md after changing schemas/ (a test fails when it is stale)
+codebook: install
+	$(BIN)/python -m schemas.codebook
+
+## benchmarks behind data/BENCHMARKS.md (minutes; not part of the tests)
+bench: install
+	$(BIN)/newsevents bench pipeline --pages 1000
+	$(BIN)/newsevents bench crawl --pages 1000
+	$(BIN)/newsevents bench publish --events 100000
+	$(BIN)/newsevents bench queries --events 10000000
 
 ## refresh the pins after changing dependencies in pyproject.toml
 lock: install
