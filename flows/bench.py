@@ -309,8 +309,8 @@ def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = N
         floor = bench_floor(src, min(pages, 300))
         again = None
         if rerun:
-            again_t = time.perf_counter()
-            nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-23")
+            again_t = time.perf_counter()  # the next night, nothing new
+            nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-24")
             again = round(time.perf_counter() - again_t, 1)
     st = s["stage_seconds"]
     per = {k: round(pages / v, 1) if v else None for k, v in st.items()}

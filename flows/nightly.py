@@ -8,6 +8,7 @@ item with its reason. The returned summary balances: discovered = articles + rej
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections import Counter
@@ -79,8 +80,47 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _local_fetch_rows(spec: SourceSpec, items: list[Item], run_date: str, run_id: str) -> list[dict[str, Any]]:
+def _stat_key(it: Item) -> str | None:
+    """Size and modification time of the file behind a local item (a JSONL line or WARC record: its file)."""
+    path = (it.raw_ref or it.location).rpartition("#")[0] if (it.raw_ref or "#" in it.location) else it.location
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _skip_known_local(items: list[Item], ledger: Ledger, run_date: str, run_id: str
+                      ) -> tuple[list[Item], list[Item]]:
+    """(items to read, items skipped): a local item a published run of another date already read, from a
+    file unchanged since, is ``skipped_known`` (the next night does not redo it); a rerun of the same date
+    reads everything again (it reproduces that date). Read items are recorded in the ledger."""
+    keys = {id(it): f"local:{it.location}{'#' + it.raw_ref if it.raw_ref else ''}" for it in items}
+    known = ledger.get_many(list(keys.values()))
+    keep, skipped = [], []
+    for it in items:
+        k, stat = keys[id(it)], _stat_key(it)
+        prev = known.get(k)
+        if (not it.reason and prev is not None and prev.state == "published" and stat and prev.etag == stat
+                and not (prev.run_id or "").startswith(f"{run_date}-")):
+            skipped.append(it)
+            continue
+        keep.append(it)
+        if not it.reason:
+            ledger.record(canonical_url=k, url=it.location, source=it.source, role="file", status=None,
+                          content_hash=None, etag=stat, last_modified=None, warc_ref=it.raw_ref, run_id=run_id,
+                          fetched_at=datetime.now(UTC))
+    return keep, skipped
+
+
+def _local_fetch_rows(spec: SourceSpec, items: list[Item], run_date: str, run_id: str,
+                      skipped: list[Item] = ()) -> list[dict[str, Any]]:
     rows = []
+    for it in skipped:
+        role = "article" if it.kind == "warc" else "file"
+        rows.append({"fetch_id": fetch_id(run_date, it.source, it.location + (it.raw_ref or ""), role),
+                     "run_id": run_id, "source": it.source, "tier": spec.tier, "role": role, "url": it.location,
+                     "outcome": "skipped_known", "detail": "read by an earlier run; file unchanged"})
     for it in items:
         role = "article" if it.kind == "warc" else "file"
         fid = fetch_id(run_date, spec.name if it.kind != "warc" else it.source, it.location + (it.raw_ref or ""), role)
@@ -105,18 +145,27 @@ def acquire(specs: list[SourceSpec], bad_specs: list[tuple[str, str]], settings:
         fetch_rows.append({"fetch_id": fetch_id(run_date, name, name, "file"), "run_id": run_id, "source": name,
                            "role": "file", "url": name, "outcome": "unreadable", "detail": f"bad_source: {why}"})
     web = [s for s in specs if s.is_web]
-    for spec in (s for s in specs if not s.is_web):
-        try:
-            got = discover_local(spec, from_raw=from_raw)
-        except SourceError as e:
-            fetch_rows.append({"fetch_id": fetch_id(run_date, spec.name, spec.location, "file"), "run_id": run_id,
-                               "source": spec.name, "tier": spec.tier, "role": "file", "url": spec.location,
-                               "outcome": "unreadable", "detail": f"bad_source: {e}"})
-            continue
-        fetch_rows.extend(_local_fetch_rows(spec, got, run_date, run_id))
-        items.extend(i for i in got if not i.reason)
+    wh = Path(warehouse).resolve()
+    local = [s for s in specs if not s.is_web]
+    ledger = Ledger(wh / "_state" / "ledger.duckdb") if local and not from_raw else None
+    try:
+        for spec in local:
+            try:
+                got = discover_local(spec, from_raw=from_raw)
+            except SourceError as e:
+                fetch_rows.append({"fetch_id": fetch_id(run_date, spec.name, spec.location, "file"),
+                                   "run_id": run_id, "source": spec.name, "tier": spec.tier, "role": "file",
+                                   "url": spec.location, "outcome": "unreadable", "detail": f"bad_source: {e}"})
+                continue
+            skipped: list[Item] = []
+            if ledger is not None:
+                got, skipped = _skip_known_local(got, ledger, run_date, run_id)
+            fetch_rows.extend(_local_fetch_rows(spec, got, run_date, run_id, skipped))
+            items.extend(i for i in got if not i.reason)
+    finally:
+        if ledger is not None:
+            ledger.close()
     if web:
-        wh = Path(warehouse).resolve()
         raw_dir = settings.raw_dir or wh / "raw"
         with Ledger(wh / "_state" / "ledger.duckdb") as ledger:
             got, fetches = crawl(web, settings, ledger, WarcSink(raw_dir, run_date, run_id), run_date, run_id)

@@ -201,3 +201,24 @@ def test_codebook_is_up_to_date():
     for schema in TABLES.values():
         for f in schema:
             assert f"| `{f.name}` |" in text
+
+
+@pytest.mark.prefect
+def test_next_night_skips_unchanged_local_files_and_rereads_changed_ones(prefect_server, tmp_path):
+    from flows.nightly import nightly
+
+    pages = _pages(tmp_path, ["cairo-talks.html", "dakar-protest.html"])
+    wh = str(tmp_path / "wh")
+    first = nightly(sources=[str(pages)], warehouse=wh, run_date="2026-11-11")
+    assert first["outcomes"] == {"read": 2}
+    t0 = time.perf_counter()
+    nothing_new = nightly(sources=[str(pages)], warehouse=wh, run_date="2026-11-12")
+    assert nothing_new["outcomes"] == {"skipped_known": 2} and nothing_new["articles"] == 0 and nothing_new["balanced"]
+    assert time.perf_counter() - t0 < 60
+    same_date = nightly(sources=[str(pages)], warehouse=wh, run_date="2026-11-11")  # a rerun reproduces its date
+    assert same_date["outcomes"] == {"read": 2} and same_date["rows"]["events"] == first["rows"]["events"]
+    page = pages / "cairo-talks.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>Updated at noon.</p></article>"),
+                    encoding="utf-8")
+    changed = nightly(sources=[str(pages)], warehouse=wh, run_date="2026-11-13")
+    assert changed["outcomes"] == {"read": 1, "skipped_known": 1}
