@@ -544,25 +544,23 @@ class Crawler:
         self.items.append(Item(spec.name, "warc", canonical(f.final_url or f.url), raw_ref=f.warc_ref, captured=f.fetched_at,
                                language=spec.language, fetch_id=fetch_id(self.run_date, f.source, f.url, f.role)))
 
+    def _resume(self, url: str, parent: str | None, spec: SourceSpec, known: Known, detail: str) -> None:
+        """An article taken from its kept raw record instead of the network (outcome ``resumed``)."""
+        f = Fetch(spec.name, spec.tier, "article", url, canonical(url), outcome="resumed", detail=detail,
+                  warc_ref=known.warc_ref, content_hash=known.content_hash, etag=known.etag,
+                  last_modified=known.last_modified, fetched_at=datetime.now(UTC), discovered_from=parent)
+        self.fetches.append(f)
+        self._emit_article(f, spec)
+
     async def _article(self, url: str, parent: str | None, spec: SourceSpec, known: Known | None) -> None:
         """Fetch (or skip, or resume) one discovered article URL (``known``: its ledger entry)."""
         same_date = bool(known and known.run_id and known.run_id.startswith(f"{self.run_date}-"))
-        if known and known.state == "published" and same_date and known.warc_ref:
+        if known and known.warc_ref and known.state == "published" and same_date:
             # rerunning a date reproduces it: pages that date already published are re-read from their raw record
-            f = Fetch(spec.name, spec.tier, "article", url, canonical(url), outcome="resumed",
-                      detail="rerun of this date: re-read from its raw record", warc_ref=known.warc_ref,
-                      content_hash=known.content_hash, etag=known.etag, last_modified=known.last_modified,
-                      fetched_at=datetime.now(UTC), discovered_from=parent)
-            self.fetches.append(f)
-            self._emit_article(f, spec)
+            self._resume(url, parent, spec, known, "rerun of this date: re-read from its raw record")
             return
-        if known and known.state == "fetched" and known.warc_ref and known.run_id != self.run_id:
-            f = Fetch(spec.name, spec.tier, "article", url, canonical(url), outcome="resumed",
-                      detail=f"fetched by unfinished run {known.run_id}", warc_ref=known.warc_ref,
-                      content_hash=known.content_hash, etag=known.etag, last_modified=known.last_modified,
-                      fetched_at=datetime.now(UTC), discovered_from=parent)
-            self.fetches.append(f)
-            self._emit_article(f, spec)
+        if known and known.warc_ref and known.state == "fetched" and known.run_id != self.run_id:
+            self._resume(url, parent, spec, known, f"fetched by unfinished run {known.run_id}")
             return
         if known and (not spec.revisit or known.state == "failed"):
             detail = ("failed permanently in an earlier run" if known.state == "failed"

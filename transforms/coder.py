@@ -1331,43 +1331,42 @@ class _DocContext:
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
         for (s, s_tok), (g, g_tok) in combos:
-            if True:
-                if s is not None and g is not None and s.actor_id == g.actor_id:
-                    continue
-                loc_rec = location_record(place.place) if place else None
-                conf = 0.5 + 0.2 * (s is not None) + 0.2 * (g is not None) + 0.1 * (dsource == "text")
-                yield {
-                    "sentence_index": sent_i,
-                    "event_type": etype,
-                    "event_mode": mode,
-                    "cameo_root": cameo_root(etype, mode),
-                    "quad_class": quad_class(etype),
-                    "intensity": intensity(etype, mode),
-                    "source_actor_id": s.actor_id if s else None,
-                    "target_actor_id": g.actor_id if g else None,
-                    "location_id": loc_rec["location_id"] if loc_rec else None,
-                    "event_date": when,
-                    "date_precision": precision,
-                    "date_source": dsource,
-                    "date_text": dtext,
-                    "fatalities": counts["killed"],
-                    "fatalities_low": counts["killed_low"],
-                    "injured": counts["injured"],
-                    "arrested": counts["arrested"],
-                    "modality": modality,
-                    "claimed_by": claimed_by,
-                    "trigger": self.text[t.idx:t.idx + len(t.text)],
-                    "trigger_start": t.idx,
-                    "trigger_end": t.idx + len(t.text),
-                    "source_text": self._span_text(s_tok),
-                    "target_text": self._span_text(g_tok),
-                    "location_text": self.text[self.doc[place.start].idx:self.doc[place.end - 1].idx + len(self.doc[place.end - 1].text)] if place else None,
-                    "confidence": round(min(conf, 1.0), 2),
-                    "evidence": self.text[sent.start_char:sent.end_char].strip(),
-                    "_source_actor": s,
-                    "_target_actor": g,
-                    "_location_record": loc_rec,
-                }
+            if s is not None and g is not None and s.actor_id == g.actor_id:
+                continue
+            loc_rec = location_record(place.place) if place else None
+            conf = 0.5 + 0.2 * (s is not None) + 0.2 * (g is not None) + 0.1 * (dsource == "text")
+            yield {
+                "sentence_index": sent_i,
+                "event_type": etype,
+                "event_mode": mode,
+                "cameo_root": cameo_root(etype, mode),
+                "quad_class": quad_class(etype),
+                "intensity": intensity(etype, mode),
+                "source_actor_id": s.actor_id if s else None,
+                "target_actor_id": g.actor_id if g else None,
+                "location_id": loc_rec["location_id"] if loc_rec else None,
+                "event_date": when,
+                "date_precision": precision,
+                "date_source": dsource,
+                "date_text": dtext,
+                "fatalities": counts["killed"],
+                "fatalities_low": counts["killed_low"],
+                "injured": counts["injured"],
+                "arrested": counts["arrested"],
+                "modality": modality,
+                "claimed_by": claimed_by,
+                "trigger": self.text[t.idx:t.idx + len(t.text)],
+                "trigger_start": t.idx,
+                "trigger_end": t.idx + len(t.text),
+                "source_text": self._span_text(s_tok),
+                "target_text": self._span_text(g_tok),
+                "location_text": self.text[self.doc[place.start].idx:self.doc[place.end - 1].idx + len(self.doc[place.end - 1].text)] if place else None,
+                "confidence": round(min(conf, 1.0), 2),
+                "evidence": self.text[sent.start_char:sent.end_char].strip(),
+                "_source_actor": s,
+                "_target_actor": g,
+                "_location_record": loc_rec,
+            }
 
     def _crowd(self, t: Token, sent: Span) -> list[tuple[Actor, Token]]:
         """Protesters without a named organisation: protesters of the country their subject phrase names
