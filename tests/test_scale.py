@@ -50,3 +50,40 @@ def test_parser_processes_give_identical_coding(coder):
     pooled = [(k, v.events, v.actors, v.locations, v.actor_mentions)
               for k, v in coder.code(arts, parse=parser(Settings().data_dir, 2, coder.nlp))]
     assert plain == pooled and any(p[1] for p in plain)
+
+
+def test_fast_rulers_annotate_exactly_like_the_stock_components():
+    """The speed-ups in transforms.nlp change nothing: the attribute-ruler fast path gives the stock ruler's
+    matches (hence the same POS, morphology and lemmas), and the phrase-pattern entity ruler gives the same
+    entities and ids as the token patterns it replaced."""
+    import spacy
+
+    from flows.bench import synthetic_page
+    from flows.settings import Settings
+    from transforms.clean import clean_html
+    from transforms.nlp import MODEL, FastAttributeMatch, load_pipeline, normalise_text
+
+    texts = [normalise_text(clean_html(synthetic_page(i)).text) for i in range(6)]
+    texts.append("I'd have said gonna do it, but they didn't. It's there; y'all let's go. Nothing's done: "
+                 "Me and him, us and them. There are 3 U.S. officials and the UN envoy in Khartoum and in the US.")
+    stock = spacy.load(MODEL)
+    ar = stock.get_pipe("attribute_ruler")
+    fast = FastAttributeMatch(ar)
+    with stock.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"]):
+        docs = list(stock.pipe(texts))
+    n = 0
+    for d in docs:
+        want = ar.match(d)
+        assert fast(d) == want
+        n += len(want)
+    assert n > 1000
+
+    ours = load_pipeline(Settings().data_dir)
+    ruler = ours.get_pipe("entity_ruler")
+    old = spacy.blank("en").add_pipe("entity_ruler", config={"overwrite_ents": True})
+    old.add_patterns([{**p, "pattern": [{"LOWER": t.lower_} for t in ours.make_doc(p["pattern"])]}
+                      if isinstance(p["pattern"], str) else p for p in ruler.patterns])
+    for text in texts:
+        a = [(e.start, e.end, e.label_, e.ent_id_) for e in ruler(ours.make_doc(text)).ents]
+        b = [(e.start, e.end, e.label_, e.ent_id_) for e in old(ours.make_doc(text)).ents]
+        assert a == b and a
