@@ -203,19 +203,20 @@ def load_and_clean(items: list[dict[str, Any]], settings: Settings) -> tuple[lis
 @task(name="code", cache_policy=NO_CACHE)
 def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Actors, locations, events and mentions of a batch of English, non-duplicate articles."""
-    coder = get_coder(settings)
-    parse = None
     import multiprocessing as mp  # noqa: PLC0415
 
+    arts = [{"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
+             "published_date": r["published_date"]} for r in rows]
     # a Dask worker process is daemonic and may not start children: there the Dask cluster is the parallelism
     if settings.workers > 1 and len(rows) >= settings.min_pool_batch and not mp.current_process().daemon:
-        from flows.nlp_pool import parser  # noqa: PLC0415
+        from flows.nlp_pool import code_in_pool  # noqa: PLC0415
 
-        parse = parser(settings.data_dir, settings.workers, coder.nlp)
+        results = code_in_pool(arts, settings.data_dir, settings.cache_dir, settings.gazetteer_extra,
+                               settings.workers)
+    else:
+        results = get_coder(settings).code(arts)
     out: dict[str, Any] = {"actors": {}, "locations": {}, "events": [], "actor_mentions": [], "location_mentions": []}
-    arts = ({"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
-             "published_date": r["published_date"]} for r in rows)
-    for _, coded in coder.code(arts, parse=parse):
+    for _, coded in results:
         for aid, a in coded.actors.items():
             if aid in out["actors"]:
                 out["actors"][aid]["aliases"] = sorted(set(out["actors"][aid]["aliases"]) | set(a["aliases"]))

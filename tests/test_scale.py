@@ -35,10 +35,10 @@ def test_dask_runner_gives_identical_tables(prefect_server, tmp_path):
         assert _rows(tmp_path / "threads", table) == _rows(tmp_path / "dask", table), table
 
 
-def test_parser_processes_give_identical_coding(coder):
-    """The spaCy pool (spawned processes, docs shipped back as bytes) codes exactly like in-process parsing."""
+def test_coder_processes_give_identical_coding(coder):
+    """The coder pool (spawned processes that parse and code) codes exactly like the in-process coder."""
     from flows.bench import synthetic_page
-    from flows.nlp_pool import parser
+    from flows.nlp_pool import code_in_pool
     from flows.settings import Settings
     from transforms.clean import clean_html
 
@@ -47,8 +47,9 @@ def test_parser_processes_give_identical_coding(coder):
         c = clean_html(synthetic_page(i))
         arts.append({"article_id": f"s{i}", "text": c.text, "title": c.title, "published_date": c.published_date})
     plain = [(k, v.events, v.actors, v.locations, v.actor_mentions) for k, v in coder.code(arts)]
+    st = Settings()
     pooled = [(k, v.events, v.actors, v.locations, v.actor_mentions)
-              for k, v in coder.code(arts, parse=parser(Settings().data_dir, 2, coder.nlp))]
+              for k, v in code_in_pool(arts, st.data_dir, st.cache_dir, st.gazetteer_extra, 2)]
     assert plain == pooled and any(p[1] for p in plain)
 
 

@@ -241,14 +241,13 @@ class Coder:
         self.adj_to_iso = {a.lower(): iso for iso, c in self.dicts.countries.items() for a in c["adjectives"]}
 
     # ---------------------------------------------------------------- public
-    def code(self, articles: Iterable[dict[str, Any]], parse: Any = None) -> Iterator[tuple[str, CodedArticle]]:
+    def code(self, articles: Iterable[dict[str, Any]]) -> Iterator[tuple[str, CodedArticle]]:
         """(article_id, CodedArticle) for each ``{"article_id", "text", "published_date"[, "title"]}``.
         The title is not coded for events; a person it names in another spelling of a person of the text
-        becomes an alias of that person (headline "al-Mazroui ... Qader", body "al-Majouri ... Qadir").
-        ``parse`` (texts -> docs) replaces the in-process ``nlp.pipe``, e.g. a pool of parser processes."""
+        becomes an alias of that person (headline "al-Mazroui ... Qader", body "al-Majouri ... Qadir")."""
         items = list(articles)
         texts = (normalise_text(a["text"] or "") for a in items)
-        docs = parse(texts) if parse is not None else self.nlp.pipe(texts, batch_size=self.batch_size)
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size)
         for art, doc in zip(items, docs, strict=True):
             coded = self.code_doc(art, doc)
             if art.get("title"):
