@@ -11,7 +11,8 @@ import json
 import os
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,15 @@ from flows.ledger import Ledger
 from flows.publish import connect, publish_run
 from flows.settings import Settings
 from flows.sources import Item, SourceError, SourceSpec, discover_local, load, load_sources_file, spec_from_arg
+from flows.staging import Staging, clear_stale
 from flows.validate import split_rows, validate_tables
 from flows.warc import WarcSink
 from schemas.codes import RETRIEVED_OUTCOMES
-from schemas.tables import TABLES
+from schemas.tables import ALL_TABLES
 from transforms.clean import clean_html, clean_record
-from transforms.tables import article_row, mark_duplicates, to_table
+from transforms.tables import DupSignature, article_row, find_duplicates, signature, to_table
 
+CODED_TABLES = ("actors", "locations", "events", "actor_mentions", "location_mentions")
 _CODERS: dict[str, Any] = {}
 MIN_PAGE_WORDS = 25  # an HTML page whose extracted body is shorter is navigation, not an article
 
@@ -232,18 +235,19 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(tables: dict[str, Any], run_date: str, run_id: str, docs_dir: str, max_share: float
+def validate(tables: dict[str, Any], run_date: str, run_id: str, docs_dir: str | None, max_share: float
              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """GX suites per table; failing rows are split off into quarantine, then the rest is validated again
     (a quarantined article takes its events' foreign keys with it), at most three passes. Returns
-    (tables to publish, quarantined rows per table, report). Data Docs are built from the first pass, which
-    shows what failed. The report says ``valid = False`` when rows still fail or the quarantined share is over
-    ``max_share``; an expectation that raises stops the run (ValidationConfigError)."""
+    (tables to publish, quarantined rows per table, report). A run validates wave by wave (the flow then
+    checks the quarantined share of the whole run against ``max_share``). Data Docs are built from the first
+    pass when ``docs_dir`` is given, which shows what failed. The report says ``valid = False`` when rows
+    still fail; an expectation that raises stops the run (ValidationConfigError)."""
     first = None
     quarantine: dict[str, Any] = {}
     report = None
     for n in range(3):
-        report = validate_tables(tables, run_date, Path(docs_dir) if n == 0 else None)
+        report = validate_tables(tables, run_date, Path(docs_dir) if n == 0 and docs_dir else None)
         first = first or report
         if not report.bad_rows:
             break
@@ -257,7 +261,7 @@ def validate(tables: dict[str, Any], run_date: str, run_id: str, docs_dir: str, 
            "remaining_failures": {k: o.failures for k, o in report.outcomes.items() if not o.success},
            "quarantined": {k: q.num_rows for k, q in quarantine.items()}, "quarantine_share": round(share, 4),
            "max_quarantine_share": max_share, "data_docs": first.docs_url,
-           "valid": report.success and share <= max_share}
+           "valid": report.success}
     return tables, quarantine, out
 
 
@@ -322,44 +326,74 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     items, fetch_rows = acquire(quote(specs), bad_specs, settings, warehouse, run_date, run_id, from_raw)
     timings["acquire"] = time.perf_counter() - t0
 
+    wh = Path(warehouse).resolve()
+    clear_stale(wh)
+    stage = Staging(wh, run_id)
     t0 = time.perf_counter()
-    rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
-    futures = [load_and_clean.submit(_q([i.as_dict() for i in batch]), settings)
-               for batch in _chunks(items, settings.batch_size)]
-    for fut in futures:  # submitted: batches run concurrently on the flow's task runner (threads or Dask)
-        got, rej = fut.result()
-        rows.extend(got)
+    sigs: list[DupSignature] = []
+    futures = deque(load_and_clean.submit(_q([i.as_dict() for i in batch]), settings)
+                    for batch in _chunks(items, settings.batch_size))
+    while futures:  # submitted: batches run concurrently on the flow's task runner (threads or Dask)
+        got, rej = futures.popleft().result()
+        stage.write("clean", to_table("articles", got), schema_of="articles")
+        sigs.extend(signature(r) for r in got)
         rejected.extend(rej)
     timings["load_clean"] = time.perf_counter() - t0
 
-    rows = mark_duplicates(rows)
-    for r in rows:
-        r["coded"] = r["duplicate_of"] is None and (r["language"] or "").startswith("en")
-    to_code = [r for r in rows if r["coded"]]
-
-    t0 = time.perf_counter()
-    parts = [f.result() for f in [code_batch.submit(_q(b), settings) for b in _chunks(to_code, settings.batch_size)]]
-    coded = _merge(parts)
-    timings["code"] = time.perf_counter() - t0
-
-    tables = {"articles": to_table("articles", rows), "fetches": to_table("fetches", fetch_rows)}
-    for name in TABLES:
-        if name not in tables:
+    dup_of = find_duplicates(sigs)
+    n_articles, duplicates, n_coded = len(sigs), sum(1 for d in dup_of if d), 0
+    del sigs
+    per_source: dict[str, Counter] = {}
+    waves = _waves(stage, dup_of, settings.wave_size)
+    t_code = t_val = 0.0
+    report = None
+    quarantine: dict[str, Any] = {}
+    for wave_no, arts in enumerate(waves):
+        t0 = time.perf_counter()
+        to_code = arts.filter(arts.column("coded")).select(["article_id", "text", "title", "published_date"])
+        n_coded += to_code.num_rows
+        batches = [to_code.slice(i, settings.batch_size).to_pylist()
+                   for i in range(0, to_code.num_rows, settings.batch_size)]
+        coded = _merge([f.result() for f in [code_batch.submit(_q(b), settings) for b in batches]])
+        tables = {"articles": arts}
+        for name in CODED_TABLES:
             tables[name] = to_table(name, coded[name])
+        del coded, batches
+        t_code += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        good, bad, wreport = validate(quote(tables), run_date, run_id,
+                                      str(wh / "data_docs") if wave_no == 0 else None, settings.max_quarantine_share)
+        report = _combine_reports(report, wreport)
+        for name, q in bad.items():
+            quarantine[name] = pa.concat_tables([quarantine[name], q]) if name in quarantine else q
+        for name, t in good.items():
+            stage.write(name, t)
+        _count_sources(per_source, good["articles"], good["events"])
+        t_val += time.perf_counter() - t0
+    timings["code"], timings["validate"] = t_code, t_val
+    fetches_table = to_table("fetches", fetch_rows)
+    t0 = time.perf_counter()
+    fgood, fbad, freport = validate(quote({"fetches": fetches_table}), run_date, run_id, None,
+                                    settings.max_quarantine_share)
+    report = _combine_reports(report, freport)
+    if fbad:
+        quarantine["fetches"] = fbad["fetches"]
+    timings["validate"] += time.perf_counter() - t0
+    tables = {name: stage.staged(name) for name in ("articles", *CODED_TABLES)}
+    tables["fetches"] = fgood["fetches"]
+    total = sum(t.num_rows for t in tables.values()) + sum(q.num_rows for q in quarantine.values())
+    share = sum(q.num_rows for q in quarantine.values()) / total if total else 0.0
+    vreport = {**report, "quarantined": {k: q.num_rows for k, q in quarantine.items()},
+               "quarantine_share": round(share, 4), "max_quarantine_share": settings.max_quarantine_share}
+    vreport["valid"] = vreport["valid"] and share <= settings.max_quarantine_share
+    row_counts = {name: t.num_rows for name, t in tables.items()}
 
     candidates = [f for f in fetch_rows if f["role"] in ("article", "page", "file")]
     outcome_counts = Counter(f["outcome"] for f in candidates)
     retrieved = sum(outcome_counts[o] for o in RETRIEVED_OUTCOMES)
-    duplicates = sum(1 for r in rows if r["duplicate_of"])
-    wh = Path(warehouse).resolve()
-
-    t0 = time.perf_counter()
-    tables, quarantine, vreport = validate(quote(tables), run_date, run_id, str(wh / "data_docs"),
-                                           settings.max_quarantine_share)
-    timings["validate"] = time.perf_counter() - t0
     valid = vreport["valid"]
-    coverage = source_coverage(specs, fetch_rows, rows, tables["events"], run_id)
+    coverage = source_coverage(specs, fetch_rows, per_source, run_id)
     flags = volume_flags(wh, coverage)
     for f in flags:
         logger.warning("volume: %s", f)
@@ -374,20 +408,23 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
                                       "run_date": run_date, "batch_size": settings.batch_size, "from_raw": from_raw},
                                      default=str),
             "sources": [s.name for s in specs], "discovered": len(candidates), "retrieved": retrieved,
-            "articles": len(rows) - duplicates, "duplicates": duplicates, "coded": len(to_code),
-            "rejected": len(rejected), "rows": json.dumps({k: t.num_rows for k, t in tables.items()}),
+            "articles": n_articles - duplicates, "duplicates": duplicates, "coded": n_coded,
+            "rejected": len(rejected), "rows": json.dumps(row_counts),
             "quarantined": json.dumps(vreport["quarantined"]), "validation_success": valid,
             "stage_seconds": json.dumps({k: round(v, 2) for k, v in timings.items()}), "volume_flags": flags,
             "data_docs": vreport["data_docs"]}
         tables["source_coverage"] = to_table("source_coverage", coverage)
         tables["runs"] = to_table("runs", [run_row])
+        row_counts.update(source_coverage=tables["source_coverage"].num_rows, runs=1)
         files = publish(quote(tables), quote(quarantine), warehouse, run_date)
+        stage.remove()
         timings["publish"] = time.perf_counter() - t0
         ledger_path = wh / "_state" / "ledger.duckdb"
         if ledger_path.exists():
             with Ledger(ledger_path) as ledger:
                 ledger.mark_published(run_id)
     else:
+        stage.remove()
         logger.error("validation failed; nothing was published: %s (quarantine share %s)",
                      vreport["remaining_failures"], vreport["quarantine_share"])
     summary = {
@@ -399,12 +436,12 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
         "outcomes": dict(sorted(outcome_counts.items())),
         "urls_seen": len(fetch_rows),
         "retrieved": retrieved,
-        "articles": len(rows) - duplicates,
+        "articles": n_articles - duplicates,
         "duplicates": duplicates,
-        "coded": len(to_code),
+        "coded": n_coded,
         "rejected": rejected,
-        "balanced": retrieved == len(rows) + len(rejected) and sum(outcome_counts.values()) == len(candidates),
-        "rows": {name: t.num_rows for name, t in tables.items()},
+        "balanced": retrieved == n_articles + len(rejected) and sum(outcome_counts.values()) == len(candidates),
+        "rows": row_counts,
         "quarantined": vreport["quarantined"],
         "validation": vreport["outcomes"],
         "data_docs": vreport["data_docs"],
@@ -439,26 +476,86 @@ def code_version() -> str:
         return v
 
 
-def source_coverage(specs: list[SourceSpec], fetch_rows: list[dict[str, Any]], rows: list[dict[str, Any]],
-                    events: pa.Table, run_id: str) -> list[dict[str, Any]]:
-    """Per source: discovered, fetched, failed, extracted, duplicates, coded and events (for normalising counts)."""
+def source_coverage(specs: list[SourceSpec], fetch_rows: list[dict[str, Any]], per_source: dict[str, Counter],
+                    run_id: str) -> list[dict[str, Any]]:
+    """Per source: discovered, fetched, failed, extracted, duplicates, coded and events (for normalising counts);
+    ``per_source`` holds the article and event counts gathered wave by wave (``_count_sources``)."""
     tiers = {s.name: s.tier for s in specs}
     cands = [f for f in fetch_rows if f["role"] in ("article", "page", "file")]
-    names = sorted({f["source"] for f in cands} | {r["source"] for r in rows} | set(tiers))
-    ev_by_article = Counter(events.column("article_id").to_pylist()) if events.num_rows else Counter()
+    names = sorted({f["source"] for f in cands} | set(per_source) | set(tiers))
     out = []
     for n in names:
         mine = [f for f in cands if f["source"] == n]
-        arts = [r for r in rows if r["source"] == n]
+        c = per_source.get(n, Counter())
         ok = sum(1 for f in mine if f["outcome"] in RETRIEVED_OUTCOMES)
         skipped = sum(1 for f in mine if f["outcome"] in ("skipped_known", "duplicate_url", "over_limit",
                                                            "not_modified", "unchanged"))
         out.append({"source": n, "tier": tiers.get(n), "run_id": run_id, "discovered": len(mine), "fetched": ok,
-                    "failed": len(mine) - ok - skipped, "extracted": len(arts),
-                    "duplicates": sum(1 for r in arts if r["duplicate_of"]),
-                    "coded": sum(1 for r in arts if r["coded"]),
-                    "events": sum(ev_by_article[r["article_id"]] for r in arts)})
+                    "failed": len(mine) - ok - skipped, "extracted": c["extracted"], "duplicates": c["duplicates"],
+                    "coded": c["coded"], "events": c["events"]})
     return out
+
+
+def _count_sources(per_source: dict[str, Counter], arts: pa.Table, events: pa.Table) -> None:
+    ev = Counter(events.column("article_id").to_pylist())
+    for src, aid, dup, coded in zip(*(arts.column(c).to_pylist() for c in ("source", "article_id", "duplicate_of",
+                                                                         "coded")), strict=True):
+        c = per_source.setdefault(src, Counter())
+        c["extracted"] += 1
+        c["duplicates"] += bool(dup)
+        c["coded"] += bool(coded)
+        c["events"] += ev[aid]
+
+
+def _waves(stage: Staging, dup_of: list[str | None], size: int) -> Iterator[pa.Table]:
+    """The staged clean articles, about ``size`` at a time, with ``duplicate_of`` and ``coded`` set (only
+    English originals are coded). At least one (maybe empty) wave, so that every table is validated."""
+    schema = ALL_TABLES["articles"]
+    pending: list[pa.Table] = []
+    n = offset = 0
+    for part in stage.parts("clean"):
+        k = part.num_rows
+        dups = dup_of[offset:offset + k]
+        offset += k
+        coded = [d is None and (lang or "").startswith("en")
+                 for d, lang in zip(dups, part.column("language").to_pylist(), strict=True)]
+        part = part.set_column(schema.get_field_index("duplicate_of"), schema.field("duplicate_of"),
+                               pa.array(dups, type=pa.string()))
+        part = part.set_column(schema.get_field_index("coded"), schema.field("coded"), pa.array(coded, pa.bool_()))
+        pending.append(part)
+        n += k
+        if n >= size:
+            yield pa.concat_tables(pending)
+            pending, n = [], 0
+    if pending or offset == 0:
+        yield pa.concat_tables(pending) if pending else schema.empty_table()
+
+
+def _combine_reports(acc: dict[str, Any] | None, rep: dict[str, Any]) -> dict[str, Any]:
+    """One validation report from the waves' reports: per table, rows and failure counts summed."""
+    if acc is None:
+        return {**rep, "outcomes": {k: {**o, "failures": [dict(f) for f in o["failures"]]}
+                                    for k, o in rep["outcomes"].items()},
+                "remaining_failures": dict(rep["remaining_failures"])}
+    for name, o in rep["outcomes"].items():
+        a = acc["outcomes"].get(name)
+        if a is None:
+            acc["outcomes"][name] = {**o, "failures": [dict(f) for f in o["failures"]]}
+            continue
+        a["rows"] += o["rows"]
+        a["success"] = a["success"] and o["success"]
+        for f in o["failures"]:
+            same = next((x for x in a["failures"] if (x["expectation"], x["column"]) == (f["expectation"], f["column"])),
+                        None)
+            if same:
+                same["unexpected_count"] += f["unexpected_count"]
+            else:
+                a["failures"].append(dict(f))
+    for name, fs in rep["remaining_failures"].items():
+        acc["remaining_failures"].setdefault(name, []).extend(fs)
+    acc["data_docs"] = acc["data_docs"] or rep["data_docs"]
+    acc["valid"] = acc["valid"] and rep["valid"]
+    return acc
 
 
 def volume_flags(warehouse: Path, coverage: list[dict[str, Any]], lookback: int = 7) -> list[str]:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.settings import REPO
+from flows.staging import Staged
 from schemas.tables import ALL_TABLES, KEYS, PARTITION_COLUMN
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ DB_NAME = "newsevents.duckdb"
 KEEP = 3
 # dimension tables appear in several partitions; their views keep the latest row per key
 _DIMENSIONS = {"actors": "actor_id", "locations": "location_id", "articles": "article_id"}
+STAGED_MEMORY = "512MB"  # DuckDB's limit when it sorts and merges a staged table (it spills beyond)
 PAUSE_ENV = "NEWSEVENTS_PUBLISH_PAUSE_SECONDS"  # fault-injection point for the kill test (see tests)
 
 
@@ -51,8 +53,49 @@ def current_dir(warehouse: Path) -> Path:
     return Path(warehouse).resolve() / "current"
 
 
-def _write(path: Path, table: str, data: pa.Table) -> None:
+# staged dimension rows met in several waves: the first row wins, except aliases, which are united
+_MERGE_SQL = {
+    "actors": """SELECT * EXCLUDE (aliases, n, all_aliases, _rn),
+                        CASE WHEN n = 1 THEN aliases ELSE all_aliases END AS aliases FROM (
+                   SELECT *, count(*) OVER k AS n, row_number() OVER (k ORDER BY filename, file_row_number) AS _rn,
+                          list_sort(list_distinct(flatten(list(aliases) OVER k))) AS all_aliases
+                   FROM {src} WINDOW k AS (PARTITION BY actor_id)) WHERE _rn = 1""",
+    "locations": """SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER (PARTITION BY location_id
+                    ORDER BY filename, file_row_number) AS _rn FROM {src}) WHERE _rn = 1""",
+}
+
+
+def _write_staged(path: Path, staged: Staged, keys: list[str]) -> None:
+    """One sorted Parquet file from a table's staged parts, streamed through DuckDB (which spills to disk),
+    with the declared schema."""
+    schema = ALL_TABLES[staged.table]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not staged.files:
+        pq.write_table(schema.empty_table(), path, compression="zstd")
+        return
+    files = ", ".join(f"'{f}'" for f in staged.files)
+    src = f"read_parquet([{files}], filename = true, file_row_number = true)"
+    inner = _MERGE_SQL.get(staged.table, "SELECT * FROM {src}").format(src=src)
+    cols = ", ".join(f'"{c}"' for c in schema.names)
+    order = ", ".join([*(f'"{k}"' for k in keys), "filename", "file_row_number"])
+    con = duckdb.connect()
+    try:
+        tmp = path.parent / ".duckdb-tmp"
+        con.execute(f"SET memory_limit = '{STAGED_MEMORY}'; SET temp_directory = '{tmp}'; SET threads = 2")
+        reader = con.sql(f"SELECT {cols} FROM ({inner}) ORDER BY {order}").to_arrow_reader(65_536)
+        with pq.ParquetWriter(path, schema, compression="zstd") as w:
+            for batch in reader:
+                w.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema), row_group_size=128_000)
+    finally:
+        con.close()
+        shutil.rmtree(path.parent / ".duckdb-tmp", ignore_errors=True)
+
+
+def _write(path: Path, table: str, data: pa.Table | Staged) -> None:
     keys = KEYS.get(table.removeprefix("quarantine/"), [])
+    if isinstance(data, Staged):
+        _write_staged(path, data, keys)
+        return
     if data.num_rows and keys:
         data = data.sort_by([(k, "ascending") for k in keys if k in data.column_names])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,9 +124,10 @@ def _cleanup(warehouse: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def publish_run(warehouse: Path, run_date: str, tables: dict[str, pa.Table],
+def publish_run(warehouse: Path, run_date: str, tables: dict[str, pa.Table | Staged],
                 quarantine: dict[str, pa.Table] | None = None) -> dict[str, str]:
-    """Publish ``tables`` (and the quarantined rows) as the ``run_date`` partitions, atomically (see module doc).
+    """Publish ``tables`` (in memory or staged, flows.staging) and the quarantined rows as the ``run_date``
+    partitions, atomically (see module doc).
     Returns paths: the snapshot, the DuckDB file, and one Parquet file per table."""
     wh = Path(warehouse).resolve()
     snaps = wh / "snapshots"

@@ -22,8 +22,10 @@ class Settings(BaseSettings):
                             description="where the gazetteer index is cached")
     batch_size: int = Field(100, ge=1, description="articles per Prefect task")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
-                         description="spaCy parser processes (1 = parse in the flow's process)")
-    min_pool_batch: int = Field(40, ge=1, description="smallest batch worth sending to the parser processes")
+                         description="coder processes (spaCy + coding; 1 = code in the flow's process)")
+    min_pool_batch: int = Field(40, ge=1, description="smallest batch worth sending to the coder processes")
+    wave_size: int = Field(1000, ge=1, description="articles coded, validated and staged together: a run's "
+                           "memory depends on this, not on the corpus size")
     user_agent: str = Field("newsevents/0.1 (+https://example.org/newsevents)", description="HTTP user agent")
     timeout_seconds: float = Field(30.0, gt=0, description="HTTP total timeout per request (connect to last byte)")
     connect_timeout_seconds: float = Field(10.0, gt=0, description="HTTP connect timeout")

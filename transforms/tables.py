@@ -3,17 +3,20 @@ that match the explicit schemas in ``schemas/tables.py`` exactly (names, types, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import pyarrow as pa
 
 from schemas.tables import ALL_TABLES
-from transforms.clean import CleanedArticle, simhash_similarity
+from transforms.clean import CleanedArticle
 
 NEAR_DUPLICATE_SIMHASH = 0.9  # share of equal simhash bits above which two texts are near-copies
 NEAR_DUPLICATE_JACCARD = 0.5  # or: share of shared content words (syndicated rewrites)
@@ -58,77 +61,108 @@ def article_row(a: CleanedArticle, source: str, source_url: str | None) -> dict[
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|\d+")
+_PERMS = 128  # MinHash values per text: the Jaccard estimate's standard error at 0.5 is 0.044
+_BANDS = 16  # LSH on the first 32 values: 16 bands of 2 rows find pairs with Jaccard >= 0.5 with p > 0.99
+_ROWS = 2
+_SEEDS = np.array([int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8).digest(), "big")
+                   for i in range(_PERMS)], dtype=np.uint64)
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 def _content_words(text: str | None) -> set[str]:
     return {w.lower() for w in _WORD.findall(text or "")}
 
 
-_BANDS = 16  # MinHash LSH: 16 bands of 2 rows finds pairs with Jaccard >= 0.5 with probability > 0.99
-_ROWS = 2
-_SEEDS = [int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8).digest(), "big") for i in range(_BANDS * _ROWS)]
-
-
-def _minhash(words: set[str]) -> list[int]:
+def _minhash(words: set[str]) -> np.ndarray | None:
     if not words:
-        return []
-    hs = [int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in words]
-    return [min(h ^ seed for h in hs) for seed in _SEEDS]
+        return None
+    hs = np.fromiter((int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in words),
+                     dtype=np.uint64, count=len(words))
+    return (hs[:, None] ^ _SEEDS[None, :]).min(axis=0)
 
 
-def _candidate_keys(fp: str | None, mh: list[int]) -> list[tuple]:
-    """Bucket keys: 8 simhash bands of 8 bits (two fingerprints within 6 bits share >= 2 bands) and the
-    MinHash bands."""
+@dataclass(frozen=True)
+class DupSignature:
+    """What duplicate detection keeps of an article: ~1.1 KB whatever the text's length, so a run's index
+    stays small while the texts themselves are streamed (never the corpus in memory)."""
+
+    article_id: str
+    order: tuple  # (published_at, url): the earliest publication is the original
+    fingerprint: int | None  # 64-bit simhash
+    minhash: np.ndarray | None  # _PERMS values; None without text
+
+
+def signature(row: dict[str, Any]) -> DupSignature:
+    """The duplicate-detection signature of an articles row."""
+    fp = None
+    with contextlib.suppress(TypeError, ValueError):
+        fp = int(row.get("fingerprint"), 16)  # type: ignore[arg-type]
+    return DupSignature(row["article_id"], (row.get("published_at") or _NEVER, row.get("url") or ""), fp,
+                        _minhash(_content_words(row.get("text"))))
+
+
+def _candidate_keys(sig: DupSignature) -> list[tuple]:
+    """LSH bucket keys: for the simhash, every pair of its 8 bytes (two fingerprints within 6 bits differ in
+    at most 6 bytes, so they share some pair; a 16-bit key keeps buckets small at any corpus size); for the
+    MinHash, 16 bands of 2 values."""
     keys: list[tuple] = []
-    if fp:
-        try:
-            v = int(fp, 16)
-            keys += [("s", b, (v >> (8 * b)) & 0xFF) for b in range(8)]
-        except ValueError:
-            pass
-    keys += [("m", b, tuple(mh[b * _ROWS:(b + 1) * _ROWS])) for b in range(_BANDS)] if mh else []
+    if sig.fingerprint is not None:
+        b = [(sig.fingerprint >> (8 * i)) & 0xFF for i in range(8)]
+        keys += [("s", i, j, b[i], b[j]) for i in range(8) for j in range(i + 1, 8)]
+    if sig.minhash is not None:
+        mh = sig.minhash
+        keys += [("m", k, int(mh[k * _ROWS]), int(mh[k * _ROWS + 1])) for k in range(_BANDS)]
     return keys
 
 
-def mark_duplicates(rows: list[dict[str, Any]], known: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
-    """Set ``duplicate_of`` on near-copies: the same article id seen earlier, or a text whose simhash or
-    content-word overlap says it is a syndicated copy of an earlier article (earliest publication wins).
-    ``known`` are rows already published (never re-marked). Returns the rows in their original order.
-    Candidates come from locality-sensitive buckets (simhash bands, MinHash bands), then the exact tests run,
+def _near_copy(a: DupSignature, b: DupSignature) -> bool:
+    if a.minhash is None or b.minhash is None:
+        return False
+    if a.fingerprint is not None and b.fingerprint is not None and \
+            1.0 - bin(a.fingerprint ^ b.fingerprint).count("1") / 64.0 >= NEAR_DUPLICATE_SIMHASH:
+        return True
+    return float(np.count_nonzero(a.minhash == b.minhash)) / _PERMS >= NEAR_DUPLICATE_JACCARD
+
+
+def find_duplicates(sigs: list[DupSignature], known: Iterable[DupSignature] = ()) -> list[str | None]:
+    """``duplicate_of`` for each signature, in input order: the same article id seen earlier, or a text whose
+    simhash (>= 0.9 of bits equal) or estimated content-word overlap (MinHash Jaccard >= 0.5) says it is a
+    syndicated copy of an earlier article; the earliest publication wins. ``known`` are articles already
+    published (never re-marked). Candidates come from locality-sensitive buckets and only they are compared,
     so the cost grows with the number of articles, not its square."""
-    order = sorted(range(len(rows)), key=lambda i: (rows[i]["published_at"] or datetime.max.replace(tzinfo=UTC),
-                                                     rows[i]["url"] or ""))
-    seen: list[dict[str, Any]] = []
+    seen: list[tuple[DupSignature, bool]] = []  # (signature, is itself a duplicate)
     buckets: dict[tuple, list[int]] = {}
     ids: dict[str, str] = {}
 
-    def index(r: dict[str, Any], words: set[str]) -> None:
-        seen.append({"article_id": r["article_id"], "fingerprint": r.get("fingerprint"), "_words": words,
-                     "duplicate_of": r.get("duplicate_of"), "has_text": bool(r.get("text"))})
-        for k in _candidate_keys(r.get("fingerprint"), _minhash(words)):
+    def index(sig: DupSignature, is_dup: bool) -> None:
+        seen.append((sig, is_dup))
+        for k in _candidate_keys(sig):
             buckets.setdefault(k, []).append(len(seen) - 1)
 
     for k in known:
-        ids[k["article_id"]] = k["article_id"]
-        index(k, _content_words(k.get("text")))
-    for i in order:
-        r = rows[i]
-        if r["article_id"] in ids:
-            r["duplicate_of"] = ids[r["article_id"]]
+        ids[k.article_id] = k.article_id
+        index(k, False)
+    out: list[str | None] = [None] * len(sigs)
+    for i in sorted(range(len(sigs)), key=lambda i: sigs[i].order):
+        sig = sigs[i]
+        if sig.article_id in ids:
+            out[i] = ids[sig.article_id]
             continue
-        words = _content_words(r["text"])
-        cands = sorted({j for key in _candidate_keys(r.get("fingerprint"), _minhash(words)) for j in buckets.get(key, ())})
-        for j in cands:
-            s = seen[j]
-            if s["duplicate_of"] or not r["text"] or not s["has_text"]:
-                continue
-            sim = simhash_similarity(r["fingerprint"], s["fingerprint"])
-            jac = len(words & s["_words"]) / max(1, len(words | s["_words"]))
-            if sim >= NEAR_DUPLICATE_SIMHASH or jac >= NEAR_DUPLICATE_JACCARD:
-                r["duplicate_of"] = s["article_id"]
+        for j in sorted({j for key in _candidate_keys(sig) for j in buckets.get(key, ())}):
+            other, other_dup = seen[j]
+            if not other_dup and _near_copy(sig, other):
+                out[i] = other.article_id
                 break
-        ids[r["article_id"]] = r["duplicate_of"] or r["article_id"]
-        index(r, words)
+        ids[sig.article_id] = out[i] or sig.article_id
+        index(sig, out[i] is not None)
+    return out
+
+
+def mark_duplicates(rows: list[dict[str, Any]], known: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Set ``duplicate_of`` on the rows (see ``find_duplicates``); returns them in their original order."""
+    for r, dup in zip(rows, find_duplicates([signature(r) for r in rows], [signature(k) for k in known]),
+                      strict=True):
+        r["duplicate_of"] = dup
     return rows
 
 
