@@ -61,11 +61,14 @@ def article_row(a: CleanedArticle, source: str, source_url: str | None) -> dict[
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|\d+")
-_PERMS = 128  # MinHash values per text: the Jaccard estimate's standard error at 0.5 is 0.044
-_BANDS = 16  # LSH on the first 32 values: 16 bands of 2 rows find pairs with Jaccard >= 0.5 with p > 0.99
-_ROWS = 2
-_SEEDS = np.array([int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8).digest(), "big")
-                   for i in range(_PERMS)], dtype=np.uint64)
+_PERMS = 128  # MinHash values per text, for the LSH buckets only (the overlap test itself is exact)
+_BANDS = 32  # 32 bands of 4 values: a pair with Jaccard 0.5 shares a band with p = 0.87, 0.6 with p = 0.99,
+_ROWS = 4  # 0.1 with p = 0.003, so the candidates stay few however many articles a run holds
+# one multiply-shift hash per MinHash value, (a * x + b) mod 2**64 >> 32 with odd a
+_A = np.array([int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big") | 1
+               for i in range(_PERMS)], dtype=np.uint64)
+_B = np.array([int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big")
+               for i in range(_PERMS)], dtype=np.uint64)
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
@@ -73,23 +76,25 @@ def _content_words(text: str | None) -> set[str]:
     return {w.lower() for w in _WORD.findall(text or "")}
 
 
-def _minhash(words: set[str]) -> np.ndarray | None:
-    if not words:
-        return None
-    hs = np.fromiter((int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in words),
-                     dtype=np.uint64, count=len(words))
-    return (hs[:, None] ^ _SEEDS[None, :]).min(axis=0)
+def _word_hashes(words: set[str]) -> np.ndarray:
+    return np.unique(np.fromiter((int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
+                                  for w in words), dtype=np.uint64, count=len(words)))
+
+
+def _minhash(hs: np.ndarray) -> np.ndarray:
+    return ((hs[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
 
 
 @dataclass(frozen=True)
 class DupSignature:
-    """What duplicate detection keeps of an article: ~1.1 KB whatever the text's length, so a run's index
-    stays small while the texts themselves are streamed (never the corpus in memory)."""
+    """What duplicate detection keeps of an article (~3 KB for a 700-word text: its content words as 64-bit
+    hashes, a MinHash, the simhash) while the texts themselves are streamed to disk."""
 
     article_id: str
     order: tuple  # (published_at, url): the earliest publication is the original
     fingerprint: int | None  # 64-bit simhash
-    minhash: np.ndarray | None  # _PERMS values; None without text
+    words: np.ndarray  # sorted unique 64-bit hashes of the content words (exact overlap test)
+    minhash: np.ndarray | None  # _PERMS values for the LSH buckets; None without text
 
 
 def signature(row: dict[str, Any]) -> DupSignature:
@@ -97,21 +102,21 @@ def signature(row: dict[str, Any]) -> DupSignature:
     fp = None
     with contextlib.suppress(TypeError, ValueError):
         fp = int(row.get("fingerprint"), 16)  # type: ignore[arg-type]
-    return DupSignature(row["article_id"], (row.get("published_at") or _NEVER, row.get("url") or ""), fp,
-                        _minhash(_content_words(row.get("text"))))
+    hs = _word_hashes(_content_words(row.get("text")))
+    return DupSignature(row["article_id"], (row.get("published_at") or _NEVER, row.get("url") or ""), fp, hs,
+                        _minhash(hs) if len(hs) else None)
 
 
 def _candidate_keys(sig: DupSignature) -> list[tuple]:
     """LSH bucket keys: for the simhash, every pair of its 8 bytes (two fingerprints within 6 bits differ in
     at most 6 bytes, so they share some pair; a 16-bit key keeps buckets small at any corpus size); for the
-    MinHash, 16 bands of 2 values."""
+    MinHash, 32 bands of 4 values."""
     keys: list[tuple] = []
     if sig.fingerprint is not None:
         b = [(sig.fingerprint >> (8 * i)) & 0xFF for i in range(8)]
         keys += [("s", i, j, b[i], b[j]) for i in range(8) for j in range(i + 1, 8)]
     if sig.minhash is not None:
-        mh = sig.minhash
-        keys += [("m", k, int(mh[k * _ROWS]), int(mh[k * _ROWS + 1])) for k in range(_BANDS)]
+        keys += [("m", k, sig.minhash[k * _ROWS:(k + 1) * _ROWS].tobytes()) for k in range(_BANDS)]
     return keys
 
 
@@ -121,12 +126,13 @@ def _near_copy(a: DupSignature, b: DupSignature) -> bool:
     if a.fingerprint is not None and b.fingerprint is not None and \
             1.0 - bin(a.fingerprint ^ b.fingerprint).count("1") / 64.0 >= NEAR_DUPLICATE_SIMHASH:
         return True
-    return float(np.count_nonzero(a.minhash == b.minhash)) / _PERMS >= NEAR_DUPLICATE_JACCARD
+    shared = len(np.intersect1d(a.words, b.words, assume_unique=True))
+    return shared / (len(a.words) + len(b.words) - shared) >= NEAR_DUPLICATE_JACCARD
 
 
 def find_duplicates(sigs: list[DupSignature], known: Iterable[DupSignature] = ()) -> list[str | None]:
     """``duplicate_of`` for each signature, in input order: the same article id seen earlier, or a text whose
-    simhash (>= 0.9 of bits equal) or estimated content-word overlap (MinHash Jaccard >= 0.5) says it is a
+    simhash (>= 0.9 of bits equal) or content-word overlap (Jaccard >= 0.5) says it is a
     syndicated copy of an earlier article; the earliest publication wins. ``known`` are articles already
     published (never re-marked). Candidates come from locality-sensitive buckets and only they are compared,
     so the cost grows with the number of articles, not its square."""
