@@ -211,11 +211,13 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
     arts = [{"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
              "published_date": r["published_date"]} for r in rows]
     # a Dask worker process is daemonic and may not start children: there the Dask cluster is the parallelism
-    if settings.workers > 1 and len(rows) >= settings.min_pool_batch and not mp.current_process().daemon:
-        from flows.nlp_pool import code_in_pool  # noqa: PLC0415
+    from flows import nlp_pool  # noqa: PLC0415
 
-        results = code_in_pool(arts, settings.data_dir, settings.cache_dir, settings.gazetteer_extra,
-                               settings.workers)
+    pool_args = (settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers)
+    # small batches are coded in-process (no pool start-up for a handful of articles) unless the pool runs
+    if settings.workers > 1 and not mp.current_process().daemon and (
+            len(rows) >= settings.min_pool_batch or nlp_pool.started(*pool_args)):
+        results = nlp_pool.code_in_pool(arts, *pool_args)
     else:
         results = get_coder(settings).code(arts)
     out: dict[str, Any] = {"actors": {}, "locations": {}, "events": [], "actor_mentions": [], "location_mentions": []}
@@ -349,17 +351,29 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     t_code = t_val = 0.0
     report = None
     quarantine: dict[str, Any] = {}
-    for wave_no, arts in enumerate(waves):
-        t0 = time.perf_counter()
+
+    def submit_code(arts: pa.Table) -> tuple[pa.Table, int, list[Any]]:
         to_code = arts.filter(arts.column("coded")).select(["article_id", "text", "title", "published_date"])
-        n_coded += to_code.num_rows
-        batches = [to_code.slice(i, settings.batch_size).to_pylist()
-                   for i in range(0, to_code.num_rows, settings.batch_size)]
-        coded = _merge([f.result() for f in [code_batch.submit(_q(b), settings) for b in batches]])
+        return arts, to_code.num_rows, [code_batch.submit(_q(to_code.slice(i, settings.batch_size).to_pylist()),
+                                                          settings)
+                                        for i in range(0, to_code.num_rows, settings.batch_size)]
+
+    # wave w + 1 is coded (in the task runner, i.e. in the coder processes or on Dask) while wave w is
+    # validated and staged in this thread
+    pending = submit_code(next(waves))
+    wave_no = -1
+    while pending is not None:
+        wave_no += 1
+        t0 = time.perf_counter()
+        arts, n, futs = pending
+        n_coded += n
+        coded = _merge([f.result() for f in futs])
+        nxt = next(waves, None)
+        pending = submit_code(nxt) if nxt is not None else None
         tables = {"articles": arts}
         for name in CODED_TABLES:
             tables[name] = to_table(name, coded[name])
-        del coded, batches
+        del coded, futs
         t_code += time.perf_counter() - t0
         t0 = time.perf_counter()
         good, bad, wreport = validate(quote(tables), run_date, run_id,

@@ -44,6 +44,11 @@ def pool(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) -> An
     return _POOLS[key]
 
 
+def started(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) -> bool:
+    """Whether this process already runs the pool for these settings."""
+    return (str(data_dir), str(cache_dir), *map(str, extra), str(workers)) in _POOLS
+
+
 def code_in_pool(arts: Iterable[dict[str, Any]], data_dir: Path, cache_dir: Path, extra: list[Path],
                  workers: int) -> Iterator[tuple[str, Any]]:
     """``Coder.code`` over the pool: (article_id, CodedArticle) in input order."""
