@@ -211,3 +211,20 @@ def test_full_geonames_files_are_read(tmp_path):
     (place, names), = list(_read_geonames(all_countries, {"KE": "KEN"}, {}))
     assert place.country_code == "KEN" and place.population == 250000 and "Kibra" in names
     assert _read_alternate_names([alt]) == {9999001: ["Kibera slum"]}
+
+
+def test_organisation_of_a_country_keeps_the_country_in_its_name(code_text):
+    coded, _ = code_text("The Communications Authority of Kenya ordered stations to stop broadcasting.", date(2025, 6, 25))
+    a = _actors(coded)["Communications Authority of Kenya"]
+    assert a["country_code"] == "KEN"
+    coded, _ = code_text("The Communications Authority of the United States fined two stations.", date(2025, 6, 25))
+    assert "Communications Authority of the United States" in _actors(coded)
+
+
+def test_country_name_does_not_hide_the_organisation_it_starts(code_text):
+    coded, _ = code_text("The Kenya National Commission on Human Rights accused officers of using live ammunition.",
+                         date(2025, 6, 25))
+    a = _actors(coded)["Kenya National Commission on Human Rights"]
+    assert a["country_code"] == "KEN" and a["kind"] == "organization"
+    coded, _ = code_text("The EU blacklisted Iran Air on Monday.", date(2024, 10, 14))
+    assert "Iran Air" in _actors(coded) and "Iranian government" not in _actors(coded)

@@ -143,3 +143,59 @@ def test_every_lexicon_entry_fires_with_its_type():
         for word, entry in lex[kind].items():
             assert entry["type"] in EVENT_TYPES, word
             assert entry.get("mode") is None or entry["mode"] in EVENT_TYPES[entry["type"]].modes, word
+
+
+def test_target_from_the_objects_modifier_or_complement_when_no_pattern_gives_one(code_text):
+    coded, _ = code_text("Bangladesh rejected an Indian proposal for a free trade agreement.", date(2025, 3, 10))
+    assert ("REJECT", "Bangladeshi government", "Indian government") in {
+        (r["event_type"], r["source"], r["target"]) for r in _rows(coded)}
+    coded, _ = code_text("Syria said it was willing to withdraw its troops from Lebanon.", date(2025, 3, 10))
+    got = {(r["event_type"], r["source"], r["target"]) for r in _rows(coded)}
+    assert ("AGREE", "Syrian government", "Lebanese government") in got  # willing to: a pledge (PLOVER)
+
+
+def test_country_named_as_place_is_no_target_of_an_attack(code_text):
+    coded, _ = code_text("Boko Haram attacked a convoy in Nigeria on Monday.", date(2025, 3, 10))
+    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
+    assert rows and all(r["target"] != "Nigerian government" for r in rows)
+
+
+def test_the_accused_is_the_agent_of_what_they_are_accused_of(code_text):
+    coded, _ = code_text("Afghanistan accused Pakistan of carrying out airstrikes in Paktika province.",
+                         date(2025, 3, 10))
+    rows = _rows(coded)
+    assert _one(rows, event_type="ACCUSE")["target"] == "Pakistani government"
+    assert _one(rows, event_type="ASSAULT")["source"] == "Pakistani government"
+
+
+def test_object_of_an_ordinary_verb_does_not_make_its_subject_the_agent(code_text):
+    coded, _ = code_text("Thousands of Congolese villagers fled the army's offensive near Goma.", date(2025, 3, 10))
+    assert all(r["source"] != "Congolese civilians" for r in _rows(coded) if r["event_type"] == "ASSAULT")
+    coded, _ = code_text("The Afghan defence ministry condemned the attack.", date(2025, 3, 10))
+    assert all(r["event_type"] != "ASSAULT" for r in _rows(coded))
+    coded, _ = code_text("Hamas staged a protest in Gaza City.", date(2025, 3, 10))
+    assert _one(_rows(coded), event_type="PROTEST")["source"] == "Hamas"  # "staged" (lemmatised "stag")
+
+
+def test_the_speaker_is_not_the_agent_of_a_reported_clause_with_its_own_subject(code_text):
+    coded, _ = code_text("The strikes hit several villages near the border, spokesman Ahmad Nouri said.",
+                         date(2025, 3, 10))
+    assert all(r["source"] != "Ahmad Nouri" for r in _rows(coded))
+    coded, _ = code_text("Iran said it would impose sanctions on European airlines.", date(2025, 3, 10))
+    assert _one(_rows(coded), event_type="THREATEN")["source"] == "Iranian government"
+
+
+def test_a_month_name_is_not_a_march(code_text):
+    coded, _ = code_text("In March, Nigerian police arrested ten men in Lagos.", date(2025, 6, 10))
+    assert {r["event_type"] for r in _rows(coded)} == {"COERCE"}
+
+
+def test_civilian_victims_belong_to_the_country_where_it_happened(code_text):
+    coded, _ = code_text("Pakistan's army said on Tuesday that its aircraft struck targets in Afghanistan, "
+                         "killing 12 civilians in Afghanistan's Paktika province.", date(2025, 3, 10))
+    assert any(r["target"] == "Afghan civilians" for r in _rows(coded))
+
+
+def test_state_actors_answer_to_the_country_name_too(coder):
+    a = coder.state_actor("USA", "MIL")
+    assert a.name == "American military" and "United States military" in a.aliases

@@ -70,9 +70,19 @@ TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsma
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
 THREAT_MODES = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "restrict",
                 "PROTEST": None}
+# types whose target is never "the country where it happened" (victims, detainees, the attacked)
+PLACE_TARGET_EXCLUDED = {"ASSAULT", "COERCE", "MOBILIZE"}
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE", "RETREAT", "ASSAULT", "SUPPORT"}
+# verbs whose subject is the agent of their nominal object ("X launched an offensive", "X imposed sanctions");
+# after any other verb the object's agent is not the subject ("residents fled the operation", "X condemned
+# the attack")
 LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", "lead", "order", "intensify",
-               "continue", "resume", "escalate", "make", "issue", "hold", "impose", "announce", "level", "lodge"}
+               "continue", "resume", "escalate", "make", "issue", "hold", "impose", "announce", "level", "lodge",
+               "sign", "reach", "give", "provide", "offer", "deliver", "send", "deploy", "wage", "fight", "plan",
+               "undertake", "unleash", "perpetrate", "commit", "file", "express", "extend", "grant", "approve",
+               "adopt", "introduce", "expand", "tighten", "host", "start", "pursue", "renew", "reiterate",
+               "organise", "organize", "take", "claim", "have", "do", "keep", "maintain", "sustain", "broker",
+               "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open"}
 FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
                     "want", "try", "attempt", "expect", "agree", "warn"}
 NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
@@ -347,6 +357,8 @@ class Coder:
         word = "protesters" if protesters else SECTOR_NAMES.get(sector, sector.lower())
         kind = "state" if sector in {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"} else "other"
         a = Actor(f"{adj} {word}", kind, iso, sector, origin="dictionary")
+        if c["name"] != adj:
+            a.aliases.add(f"{c['name']} {word}")  # "American military" is also "United States military"
         if sector == "GOV":
             a.aliases.add(c["name"])
         if surface:
@@ -460,7 +472,7 @@ class Coder:
     def _join_names(doc: Doc) -> None:
         """Repair person names the tagger cut: "Bendito | dos | Santos Freitas" (name particles),
         "Mohammed Shia | ' al-Sudani" (an apostrophe), "Jassim al-Majouri | Abu Abdul Qadir" (a kunya)."""
-        ents = list(doc.ents)
+        ents = _country_led_orgs(doc, list(doc.ents))
         out: list[Span] = []
         i = 0
         while i < len(ents):
@@ -671,14 +683,29 @@ class Coder:
         """An organisation the dictionary does not know. A unit of a state's forces or agencies ("the
         National Guard", "6th Infantry Division", "the Treasury") is folded into that state's sector actor."""
         low = ent.text.lower()
+        doc = ent.doc
+        of_iso, of_end = None, ent.end  # "the Communications Authority of Kenya": the tagger stops at "of"
+        j = ent.end
+        while j > ent.start + 1 and doc[j - 1].lower_ in ("of", "the"):  # "... Authority of the" + "United States"
+            j -= 1
+        k = j + 2 if j + 2 < len(doc) and doc[j + 1].lower_ == "the" else j + 1
+        if k < len(doc) and doc[j].lower_ == "of" and doc[k].ent_id_.startswith("country:"):
+            of_iso = doc[k].ent_id_.partition(":")[2]
+            of_end = k + 1
+            while of_end < len(doc) and doc[of_end].ent_iob_ == "I":  # the rest of the country's name
+                of_end += 1
+        led = doc.user_data.get("org_country", {}).get(ent.start)  # "Kenya National Commission ..."
+        of_iso = of_iso or led
         unit = next((sec for w, sec in UNIT_WORDS.items() if re.search(rf"\b{w}\b", low)), None)
         if unit:
             iso = next((t.ent_id_.partition(":")[2] for t in ent if t.ent_id_.startswith(("country:", "adj:"))), None)
-            iso = iso or next(iter(self._context(ent, focus, places)), None) or (focus[0] if focus else None)
+            iso = iso or of_iso or next(iter(self._context(ent, focus, places)), None) or (focus[0] if focus else None)
             if iso and iso in self.dicts.countries:
                 return self.state_actor(iso, unit, ent.text)
-        a = Actor(ent.text, "organization", None, None, origin="ner")
-        a.aliases.add(ent.text)
+        name = doc[ent.start:of_end].text if of_iso and not led else ent.text
+        a = Actor(name, "organization", of_iso, None, origin="ner")
+        a.aliases.add(doc[ent.start:j].text if of_iso and not led else ent.text)
+        a.aliases.add(name)
         return a
 
     def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
@@ -836,6 +863,54 @@ class Coder:
 ANAPHORIC_NOUNS = {"operation", "offensive", "attack", "strike", "raid", "assault", "campaign", "bombing", "ambush",
                    "clash", "clashes", "fighting", "violence", "incident", "arrest", "crackdown"}
 _COUNTS = ("fatalities", "fatalities_low", "injured", "arrested")
+
+
+# last words of an organisation's name: with a country before them the ruler's country name would otherwise
+# hide the whole name from the tagger ("Kenya | National Commission on Human Rights", "Iran | Air")
+ORG_HEADS = {"commission", "authority", "council", "party", "front", "movement", "bank", "agency", "court",
+             "assembly", "union", "organisation", "organization", "institute", "committee", "federation",
+             "association", "league", "service", "services", "corporation", "company", "air", "airways", "airlines",
+             "forces", "force", "army", "police", "guard", "navy", "broadcasting", "television", "radio", "board",
+             "office", "foundation", "society", "network", "group", "congress", "alliance", "coalition"}
+
+
+def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Join a country name or adjective with the capitalised organisation name after it into one ORG entity
+    ("Kenya National Commission on Human Rights", "Iran Air"); the country goes to
+    ``doc.user_data["org_country"]`` (start -> ISO3)."""
+    out: list[Span] = []
+    skip_to = -1
+    for e in ents:
+        if e.start < skip_to:
+            continue
+        kind, _, iso = e.ent_id_.partition(":")
+        if kind in ("country", "adj") and e.label_ in ("GPE", "NORP"):
+            k, head_end = e.end, None
+            while k < len(doc) and k - e.end < 8:
+                t = doc[k]
+                if t.is_alpha and (t.is_title or t.is_upper) and not t.ent_id_ and t.ent_type_ not in ("DATE", "TIME"):
+                    k += 1
+                    if t.lower_ in ORG_HEADS:
+                        head_end = k
+                elif t.lower_ in ("on", "for", "of", "and") and head_end and k + 1 < len(doc) and doc[k + 1].is_title \
+                        and doc[k + 1].ent_type_ not in ("DATE", "TIME"):
+                    k += 1
+                else:
+                    break
+            if head_end is not None:
+                end = k if doc[k - 1].is_title or doc[k - 1].is_upper else head_end
+                span = Span(doc, e.start, end, label="ORG")
+                doc.user_data.setdefault("org_country", {})[e.start] = iso
+                out.append(span)
+                skip_to = end
+                continue
+        out.append(e)
+    return out
+
+
+def _light_verb(v: Token) -> bool:
+    """A light verb, also when the lemmatiser missed it ("staged" -> "stag")."""
+    return v.lemma_.lower() in LIGHT_VERBS or any(v.lower_.startswith(x) for x in LIGHT_VERBS if len(x) >= 4)
 
 
 def _definite_anaphor(tok: Token) -> bool:
@@ -1012,7 +1087,7 @@ class _DocContext:
                 if not objs & trig.with_:
                     return None
             return trig
-        if t.pos_ in ("NOUN", "PROPN"):
+        if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):  # "in March" is no march
             for c in t.children:
                 if c.dep_ == "compound" and c.i == t.i - 1:
                     mw = self.c.multiword_nouns.get(f"{c.lemma_.lower()} {lemma}")
@@ -1055,7 +1130,10 @@ class _DocContext:
             if of:
                 return self._actor_of_phrase(of[0])  # "hundreds of people"
         if lemma in CIVILIAN_VICTIMS and self.focus:
-            iso = self.focus[0]
+            # civilians of the country where the sentence places it, else of the article's focus country
+            here = [p.place.country_code for p in self._sentence_places(self.sent_of[t.i][1])
+                    if p.place.country_code in self.c.dicts.countries]
+            iso = here[0] if here else self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
             return self._actor_of_phrase(t.head.head)
@@ -1102,14 +1180,27 @@ class _DocContext:
         return []
 
     def _head_subject(self, t: Token) -> list[tuple[Actor, Token]]:
-        """Subject of the governing verb: 'X launched an offensive', 'X vowed to retaliate', 'X, who ...'."""
+        """Subject of the governing verb: 'X launched an offensive', 'X vowed to retaliate', 'X, who ...';
+        the accused of 'accused X of carrying out strikes'; nobody for the object of a verb that is not a
+        light verb ('residents fled the operation')."""
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and not _light_verb(t.head):
+            return []
         cur = t
         for _ in range(5):
+            if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.lower_ in ("of", "for"):
+                for c in cur.head.head.children:  # "accused Pakistan of carrying out airstrikes"
+                    if c.dep_ == "dobj":
+                        got = self.actors_at(c)
+                        if got:
+                            return got
             if cur.dep_ in ("ROOT",) and cur is not t:
                 break
             head = cur.head
             if head is cur:
                 break
+            if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS and any(
+                    c.dep_ == "nsubj" and c.pos_ != "PRON" for c in cur.children):
+                break  # "the strikes hit ..., X said": the speaker is not the agent ("it would ..." may be)
             if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp") or t.pos_ == "NOUN":
                 for c in head.children:
                     if c.dep_ == "nsubj" and c is not t:
@@ -1326,6 +1417,8 @@ class _DocContext:
             etype, mode = "AGREE", "pledge"  # PLOVER: a promise of future cooperation is AGREE
         elif modality == "future" and sources and etype in THREAT_MODES:
             etype, mode = "THREATEN", THREAT_MODES[etype]  # ... and a stated intent to do harm is THREATEN
+        if not targets and pairs is None:
+            targets = self._nearby_targets(t, trig, sources)
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
@@ -1366,6 +1459,41 @@ class _DocContext:
                 "_target_actor": g,
                 "_location_record": loc_rec,
             }
+
+    def _nearby_targets(self, t: Token, trig: Trigger, sources: list[tuple[Actor, Token]]
+                        ) -> list[tuple[Actor, Token]]:
+        """When no lexicon pattern gives a target: the nearest actor in the trigger's own phrase, breadth first
+        through its objects, their modifiers and its complement clauses ("praised Haiti's efforts", "rejected
+        an Indian proposal", "an offer from Afghanistan", "threatened to break relations with Russia",
+        "demanded that the United States match ..."), never its subject, a separate clause or the source.
+        For types that act on a country (not attacks, arrests), a country named as a place there is the
+        target too ("withdraw its troops from Lebanon": the Lebanese government)."""
+        src = {a.actor_id for a, _ in sources}
+        skip_first = {"nsubj", "nsubjpass", "csubj", "agent", "aux", "auxpass", "punct", "mark", "neg", "advmod",
+                      "cc", "conj", "parataxis", "det", "appos", "relcl"}
+        skip_deep = {"punct", "cc", "conj", "parataxis", "det", "relcl", "advcl", "mark", "aux", "neg"}
+        frontier = [(c, 1) for c in t.children if c.dep_ not in skip_first
+                    and (c.dep_ != "advcl" or any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children))]
+        seen = 0
+        while frontier and seen < 40:
+            x, depth = frontier.pop(0)
+            seen += 1
+            m = self.by_token.get(x.i)
+            if m is not None and m.actor.actor_id not in src:
+                return [(m.actor, x)]
+            p = self.place_by_token.get(x.i)
+            kind, _, iso = x.ent_id_.partition(":")
+            if p is not None and p.place.feature_kind == "country":
+                iso = p.place.country_code or ""
+            elif kind != "adj" or x.dep_ not in ("amod", "compound"):  # "an Indian proposal"
+                iso = ""
+            if iso in self.c.dicts.countries and trig.type not in PLACE_TARGET_EXCLUDED:
+                a = self.c.state_actor(iso, "GOV")
+                if a.actor_id not in src:
+                    return [(a, x)]
+            if depth < 4:
+                frontier.extend((c, depth + 1) for c in x.children if c.dep_ not in skip_deep)
+        return []
 
     def _crowd(self, t: Token, sent: Span) -> list[tuple[Actor, Token]]:
         """Protesters without a named organisation: protesters of the country their subject phrase names
