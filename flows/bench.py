@@ -143,6 +143,7 @@ class TreeRSS:
         import threading  # noqa: PLC0415
 
         self.interval, self.peak_mb = interval, 0.0
+        self.parts_at_peak: dict[str, float] = {}  # role -> MiB at the moment of the peak
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -151,11 +152,17 @@ class TreeRSS:
 
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            total, parts = 0, {}
             for p in [me, *me.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
-                    total += p.memory_info().rss
-            self.peak_mb = max(self.peak_mb, total / 2**20)
+                    rss = p.memory_info().rss
+                    total += rss
+                    cmd = " ".join(p.cmdline())
+                    role = ("flow" if p.pid == me.pid else "prefect server" if "uvicorn" in cmd
+                            else "coder workers" if "spawn_main" in cmd else "other")
+                    parts[role] = parts.get(role, 0.0) + rss / 2**20
+            if total / 2**20 > self.peak_mb:
+                self.peak_mb, self.parts_at_peak = total / 2**20, {k: round(v) for k, v in parts.items()}
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeRSS:
@@ -316,7 +323,8 @@ def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = N
     per = {k: round(pages / v, 1) if v else None for k, v in st.items()}
     return {"pages": pages, "articles": s["articles"], "events": s["rows"]["events"], "seconds": round(secs, 1),
             "end_to_end_per_s": round(pages / secs, 1), "stage_seconds": st, "stage_per_s": per,
-            "peak_rss_mb": round(peak_rss_mb(), 1), "peak_rss_tree_mb": round(tree.peak_mb, 1), "floor": floor,
+            "peak_rss_mb": round(peak_rss_mb(), 1), "peak_rss_tree_mb": round(tree.peak_mb, 1),
+            "peak_rss_tree_parts_mb": tree.parts_at_peak, "floor": floor,
             "share_of_floor": round((pages / secs) / floor["floor_per_s"], 2), "rerun_seconds": again,
             "workers": int(os.environ.get("NEWSEVENTS_WORKERS") or os.cpu_count() or 1)}
 

@@ -217,7 +217,7 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
     # small batches are coded in-process (no pool start-up for a handful of articles) unless the pool runs
     if settings.workers > 1 and not mp.current_process().daemon and (
             len(rows) >= settings.min_pool_batch or nlp_pool.started(*pool_args)):
-        results = nlp_pool.code_in_pool(arts, *pool_args)
+        results = nlp_pool.code_in_pool(arts, *pool_args, settings.malloc_mmap_threshold)
     else:
         results = get_coder(settings).code(arts)
     out: dict[str, Any] = {"actors": {}, "locations": {}, "events": [], "actor_mentions": [], "location_mentions": []}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,12 +34,21 @@ def _code(arts: list[dict[str, Any]]) -> list[tuple[str, Any]]:
     return list(_CODER.code(arts))
 
 
-def pool(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) -> Any:
-    """The process pool for these settings (started once per process, reused by every batch and run)."""
+def pool(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int, mmap_threshold: int = 0) -> Any:
+    """The process pool for these settings (started once per process, reused by every batch and run).
+    ``mmap_threshold`` > 0 sets glibc's MALLOC_MMAP_THRESHOLD_ in the workers' environment (read at their
+    start), which keeps their memory from growing with freed per-batch arrays."""
     key = (str(data_dir), str(cache_dir), *map(str, extra), str(workers))
     if key not in _POOLS:
-        p = mp.get_context("spawn").Pool(workers, initializer=_init,
-                                         initargs=(str(data_dir), str(cache_dir), [str(e) for e in extra]))
+        saved = os.environ.get("MALLOC_MMAP_THRESHOLD_")
+        if mmap_threshold and saved is None:
+            os.environ["MALLOC_MMAP_THRESHOLD_"] = str(mmap_threshold)
+        try:
+            p = mp.get_context("spawn").Pool(workers, initializer=_init,
+                                             initargs=(str(data_dir), str(cache_dir), [str(e) for e in extra]))
+        finally:
+            if saved is None:
+                os.environ.pop("MALLOC_MMAP_THRESHOLD_", None)
         atexit.register(p.terminate)
         _POOLS[key] = p
     return _POOLS[key]
@@ -50,9 +60,9 @@ def started(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) ->
 
 
 def code_in_pool(arts: Iterable[dict[str, Any]], data_dir: Path, cache_dir: Path, extra: list[Path],
-                 workers: int) -> Iterator[tuple[str, Any]]:
+                 workers: int, mmap_threshold: int = 0) -> Iterator[tuple[str, Any]]:
     """``Coder.code`` over the pool: (article_id, CodedArticle) in input order."""
     items = list(arts)
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    for coded in pool(data_dir, cache_dir, extra, workers).imap(_code, chunks):
+    for coded in pool(data_dir, cache_dir, extra, workers, mmap_threshold).imap(_code, chunks):
         yield from coded

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     allow_private_addresses: bool = Field(False, description="fetch from loopback/private addresses (tests only)")
     gazetteer_extra: list[Path] = Field(default_factory=list,
                                         description="extra GeoNames-format files (e.g. allCountries.txt)")
+    malloc_mmap_threshold: int = Field(
+        1 << 20, ge=0, description="glibc MALLOC_MMAP_THRESHOLD_ for the coder processes: spaCy's per-batch "
+        "arrays above it are returned to the system when freed (a worker then holds ~600 MB instead of ~850 MB, "
+        "for ~10 % more CPU); 0 keeps glibc's default")
     max_quarantine_share: float = Field(0.2, ge=0, le=1, description="run fails above this share of failed rows")
 
 
