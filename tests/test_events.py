@@ -199,3 +199,14 @@ def test_civilian_victims_belong_to_the_country_where_it_happened(code_text):
 def test_state_actors_answer_to_the_country_name_too(coder):
     a = coder.state_actor("USA", "MIL")
     assert a.name == "American military" and "United States military" in a.aliases
+
+
+def test_definite_generic_head_refers_to_the_latest_actor_it_names(code_text):
+    coded, _ = code_text("The Kenya National Commission on Human Rights said eight people died. "
+                         "The commission accused officers of using live ammunition.", date(2025, 6, 26))
+    assert _one(_rows(coded), event_type="ACCUSE")["source"] == "Kenya National Commission on Human Rights"
+    coded, _ = code_text("Hamas fighters crossed the border. Israel said it bombed the group overnight.",
+                         date(2025, 6, 26))
+    assert _one(_rows(coded), event_type="ASSAULT")["target"] == "Hamas"
+    coded, _ = code_text("Israel said it bombed the group overnight.", date(2025, 6, 26))  # no antecedent
+    assert all(r["target"] is None for r in _rows(coded))

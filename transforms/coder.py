@@ -874,6 +874,18 @@ ORG_HEADS = {"commission", "authority", "council", "party", "front", "movement",
              "office", "foundation", "society", "network", "group", "congress", "alliance", "coalition"}
 
 
+# "the group" etc.: the latest actor of these kinds; "the commission" etc.: the latest actor with that word
+GENERIC_HEADS = {"group": {"armed_group", "organization"}, "militia": {"armed_group"}, "movement": {"armed_group"},
+                 "insurgent": {"armed_group"}, "bloc": {"igo"}, "alliance": {"igo", "armed_group"},
+                 "organisation": {"igo", "ngo", "organization"}, "organization": {"igo", "ngo", "organization"},
+                 "agency": {"igo", "ngo", "organization", "media"}, "body": {"igo", "organization"},
+                 "airline": {"organization"}, "carrier": {"organization"}, "company": {"organization"},
+                 "firm": {"organization"}, "broadcaster": {"media"}}
+NAMED_HEADS = {"commission", "authority", "council", "committee", "court", "mission", "office", "union", "front",
+               "party", "federation", "association", "network", "observatory", "programme", "program", "fund",
+               "airline", "airways", "bank", "agency", "organisation", "organization"}
+
+
 def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
     """Join a country name or adjective with the capitalised organisation name after it into one ORG entity
     ("Kenya National Commission on Human Rights", "Iran Air"); the country goes to
@@ -1076,6 +1088,7 @@ class _DocContext:
         self.place_by_token = place_by_token
         self.sent_of = sent_of
         self.consumed: set[int] = set()
+        self.mentions = sorted({id(m): m for m in by_token.values()}.values(), key=lambda m: m.start)
 
     def trigger_for(self, t: Token) -> Trigger | None:
         lex = self.c.lexicon
@@ -1137,6 +1150,24 @@ class _DocContext:
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
             return self._actor_of_phrase(t.head.head)
+        return self._definite_antecedent(t)
+
+    def _definite_antecedent(self, t: Token) -> Actor | None:
+        """'the commission', 'the group', 'the bloc', 'the airline': the latest actor named before it (within
+        the article) whose name has that head noun, or, for a generic head, whose kind it names."""
+        lemma = t.lemma_.lower()
+        if t.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in t.children):
+            return None
+        kinds = GENERIC_HEADS.get(lemma)
+        if kinds is None and lemma not in NAMED_HEADS:
+            return None
+        for m in reversed(self.mentions):
+            if m.start >= t.i:
+                continue
+            a = m.actor
+            words = set(re.findall(r"[a-z]+", a.name.lower()))
+            if lemma in words or (kinds and a.kind in kinds):
+                return a
         return None
 
     def role(self, t: Token, trig: Trigger, patterns: list[str]) -> list[tuple[Actor, Token]]:
