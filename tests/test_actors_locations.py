@@ -228,3 +228,10 @@ def test_country_name_does_not_hide_the_organisation_it_starts(code_text):
     assert a["country_code"] == "KEN" and a["kind"] == "organization"
     coded, _ = code_text("The EU blacklisted Iran Air on Monday.", date(2024, 10, 14))
     assert "Iran Air" in _actors(coded) and "Iranian government" not in _actors(coded)
+
+
+def test_capital_in_an_actor_position_is_its_government(code_text):
+    coded, _ = code_text("The UAE thanked Moscow for its help. Delegates later met in Moscow.", date(2025, 2, 6))
+    assert "Russian government" in _actors(coded) and "Moscow" in _places(coded)
+    coded, _ = code_text("Pakistan's envoy held talks with Kabul on Tuesday.", date(2025, 2, 6))
+    assert "Afghan government" in _actors(coded)

@@ -559,7 +559,7 @@ class Coder:
                 if ent.text.lower() in NOT_PLACES:
                     continue
                 cap = self.dicts.capitals.get(ent.text.lower())
-                if cap and ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
+                if cap and _actor_position(ent.root):  # "Moscow agreed", "thanked Moscow and Kyiv"
                     if claim(ent.start, ent.end):
                         mentions.append(Mention(self.state_actor(cap, "GOV", ent.text), ent.start, ent.end, ent.text))
                     continue
@@ -918,6 +918,17 @@ def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
         out.append(e)
     return out
+
+
+def _actor_position(t: Token) -> bool:
+    """Whether a capital's name stands where an actor stands (subject, object, "talks with X"), so it means
+    the government ("Moscow agreed", "thanked Moscow and Kyiv"), not the place ("in Moscow")."""
+    while t.dep_ == "conj" and t.head is not t:
+        t = t.head
+    if t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") and t.head.pos_ in ("VERB", "AUX"):
+        return True
+    return t.dep_ == "pobj" and t.head.lower_ in ("with", "against", "between", "from") and \
+        t.head.head.pos_ in ("VERB", "NOUN")
 
 
 def _light_verb(v: Token) -> bool:
