@@ -145,7 +145,10 @@ FEATURE_KINDS: dict[str, str] = {
 
 LOCATION_PRECISIONS: list[str] = ["point", "admin2", "admin1", "region", "country"]
 DATE_PRECISIONS: list[str] = ["day", "week", "month", "year"]
-DATE_SOURCES: list[str] = ["text", "publication", "capture"]
+# text: a date expression of the event's sentence; context: no date there, so the article's news peg (the
+# latest day-precise date of an earlier sentence within the week before publication); publication / capture:
+# the article's own date
+DATE_SOURCES: list[str] = ["text", "context", "publication", "capture"]
 MODALITIES: list[str] = ["asserted", "negated", "future", "hypothetical", "reported"]
 
 

@@ -86,7 +86,8 @@ EVENTS = pa.schema(
         _f("location_id", pa.string(), "where it happened"),
         _f("event_date", pa.date32(), "when it happened (first day of the period at month/year precision)"),
         _f("date_precision", pa.string(), "day | week | month | year"),
-        _f("date_source", pa.string(), "text | publication | capture"),
+        _f("date_source", pa.string(), "text | context (the article's news peg: the latest day-precise date "
+           "of an earlier sentence, within the week before publication) | publication | capture"),
         _f("date_text", pa.string(), "the date expression in the text"),
         _f("fatalities", pa.int32(), "people killed (best estimate; lower bound for 'at least N')"),
         _f("fatalities_low", pa.int32(), "lowest number killed the text allows"),

@@ -210,3 +210,14 @@ def test_definite_generic_head_refers_to_the_latest_actor_it_names(code_text):
     assert _one(_rows(coded), event_type="ASSAULT")["target"] == "Hamas"
     coded, _ = code_text("Israel said it bombed the group overnight.", date(2025, 6, 26))  # no antecedent
     assert all(r["target"] is None for r in _rows(coded))
+
+
+def test_undated_statements_keep_the_articles_news_peg_date(code_text):
+    coded, _ = code_text("RSF fighters attacked El Fasher on Sunday. The United Nations called for an immediate ceasefire.",
+                         date(2025, 5, 19))
+    req = _one(_rows(coded), event_type="REQUEST")
+    assert (req["event_date"], req["date_source"], req["date_text"]) == (date(2025, 5, 18), "context", "Sunday")
+    coded, _ = code_text("In 2015, a U.S. airstrike killed an ISIS commander. The United Nations called for calm.",
+                         date(2025, 5, 19))  # a historical date is no news peg
+    req = _one(_rows(coded), event_type="REQUEST")
+    assert (req["event_date"], req["date_source"]) == (date(2025, 5, 19), "publication")

@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1290,9 +1290,31 @@ class _DocContext:
                     break
         if best:
             return best
+        peg = self._news_peg(self.sent_of[t.i][0])
+        if peg is not None:
+            return peg[0], "day", "context", peg[1]
         if self.published:
             return self.published, "day", "publication", None
         return None, None, "publication", None
+
+    def _news_peg(self, sent_i: int) -> tuple[date, str] | None:
+        """The article's current date before sentence ``sent_i``: the latest day-precise date expression of an
+        earlier sentence that falls in the week before publication ("on Sunday" in the lead), so that later
+        undated statements about the same news ("Guterres renewed his call ...") keep that day."""
+        if self.published is None:
+            return None
+        if not hasattr(self, "_pegs"):
+            self._pegs: list[tuple[date, str] | None] = []
+            cur = None
+            for s in self.doc.sents:
+                self._pegs.append(cur)
+                for e in _sent_ents(s):
+                    if e.label_ != "DATE":
+                        continue
+                    r = resolve_date(e.text, self.published)
+                    if r and r[1] == "day" and timedelta(0) <= self.published - r[0] <= timedelta(days=7):
+                        cur = (r[0], e.text)
+        return self._pegs[sent_i] if sent_i < len(self._pegs) else None
 
     def counts_for(self, t: Token, trig: Trigger, victims: list[Token]) -> dict[str, int | None]:
         out: dict[str, int | None] = {"killed": None, "killed_low": None, "injured": None, "arrested": None}
