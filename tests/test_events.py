@@ -221,3 +221,11 @@ def test_undated_statements_keep_the_articles_news_peg_date(code_text):
                          date(2025, 5, 19))  # a historical date is no news peg
     req = _one(_rows(coded), event_type="REQUEST")
     assert (req["event_date"], req["date_source"]) == (date(2025, 5, 19), "publication")
+
+
+def test_a_later_definite_mention_names_who_did_the_earlier_event(code_text):
+    coded, _ = code_text("A drone strike on a market in El Fasher killed at least 21 people on Sunday. "
+                         "The Sudanese army accused the RSF of carrying out the strike.", date(2025, 5, 19))
+    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
+    assert len(rows) == 1 and rows[0]["source"] == "Rapid Support Forces" and rows[0]["fatalities"] == 21
+    assert rows[0]["sentence_index"] == 0

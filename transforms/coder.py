@@ -974,6 +974,22 @@ def _merge_anaphora(events: list[dict[str, Any]], doc: Doc) -> list[dict[str, An
                     if e[k] is not None and (ante[k] is None or e[k] > ante[k]):
                         ante[k] = e[k]
                 continue
+        elif tok is not None and _definite_anaphor(tok):
+            # "A drone strike ... killed 21 people. The army accused the RSF of carrying out the strike": the
+            # later mention names who did it; the earlier event without a source (or with the same) takes it
+            prior = [k for k in kept if k["event_type"] == e["event_type"]
+                     and 0 <= e["sentence_index"] - k["sentence_index"] <= 4
+                     and k["source_actor_id"] in (None, e["source_actor_id"])
+                     and k["target_actor_id"] != e["source_actor_id"]]
+            if prior:
+                ante = prior[-1]
+                if ante["source_actor_id"] is None:
+                    for k in ("source_actor_id", "source_text"):
+                        ante[k] = e[k]
+                for k in _COUNTS:
+                    if e[k] is not None and (ante[k] is None or e[k] > ante[k]):
+                        ante[k] = e[k]
+                continue
         kept.append(e)
     return kept
 
