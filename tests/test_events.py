@@ -229,3 +229,17 @@ def test_a_later_definite_mention_names_who_did_the_earlier_event(code_text):
     rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
     assert len(rows) == 1 and rows[0]["source"] == "Rapid Support Forces" and rows[0]["fatalities"] == 21
     assert rows[0]["sentence_index"] == 0
+
+
+def test_a_noun_modifier_is_no_event_and_a_protest_cracked_down_on_is_not_the_police_protesting(code_text):
+    coded, _ = code_text("Kenyan police did not give a death toll.", date(2025, 6, 26))
+    assert all(r["event_type"] != "ASSAULT" for r in _rows(coded))
+    coded, _ = code_text("Kenyan police cracked down on protests in Nairobi.", date(2025, 6, 26))
+    assert all(r["source"] != "Kenyan police" for r in _rows(coded) if r["event_type"] == "PROTEST")
+
+
+def test_the_speaker_of_a_report_of_violence_is_not_its_perpetrator(code_text):
+    coded, _ = code_text("The Kenya National Commission on Human Rights said more than 400 people were injured.",
+                         date(2025, 6, 26))
+    assert all(r["source"] != "Kenya National Commission on Human Rights"
+               for r in _rows(coded) if r["event_type"] == "ASSAULT")

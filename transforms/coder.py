@@ -931,6 +931,9 @@ def _actor_position(t: Token) -> bool:
         t.head.head.pos_ in ("VERB", "NOUN")
 
 
+PARTICIPATION_PREPS = {"in", "during", "for", "at", "with"}
+
+
 def _light_verb(v: Token) -> bool:
     """A light verb, also when the lemmatiser missed it ("staged" -> "stag")."""
     return v.lemma_.lower() in LIGHT_VERBS or any(v.lower_.startswith(x) for x in LIGHT_VERBS if len(x) >= 4)
@@ -1133,6 +1136,8 @@ class _DocContext:
                     mw = self.c.multiword_nouns.get(f"{c.lemma_.lower()} {lemma}")
                     if mw:
                         return mw
+            if t.dep_ == "compound" and t.head.pos_ in ("NOUN", "PROPN"):
+                return None  # "death toll", "attack helicopter": a modifier, not the event ("drone strike" is)
             trig = lex.get(("noun", lemma)) or lex.get(("noun", t.text.lower()))
             if trig is None and lemma.endswith("s"):
                 trig = lex.get(("noun", lemma[:-1]))
@@ -1201,7 +1206,7 @@ class _DocContext:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
         for pat in patterns:
             if pat == "head_subject":
-                subj = self._head_subject(t)
+                subj = self._head_subject(t, violent=trig.type in ("ASSAULT", "COERCE"))
                 if subj:
                     return subj
                 continue
@@ -1237,12 +1242,16 @@ class _DocContext:
                         return got
         return []
 
-    def _head_subject(self, t: Token) -> list[tuple[Actor, Token]]:
+    def _head_subject(self, t: Token, violent: bool = False) -> list[tuple[Actor, Token]]:
         """Subject of the governing verb: 'X launched an offensive', 'X vowed to retaliate', 'X, who ...';
         the accused of 'accused X of carrying out strikes'; nobody for the object of a verb that is not a
-        light verb ('residents fled the operation')."""
+        light verb ('residents fled the operation'), for a noun after a preposition other than one of taking
+        part ('cracked down on protests'), or, for violence, for the speaker of a report ('X said eight
+        people were shot')."""
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and not _light_verb(t.head):
             return []
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj" and t.head.lower_ not in PARTICIPATION_PREPS:
+            return []  # "cracked down on protests", "an inquiry into every death": not the subject's doing
         cur = t
         for _ in range(5):
             if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.lower_ in ("of", "for"):
@@ -1256,8 +1265,8 @@ class _DocContext:
             head = cur.head
             if head is cur:
                 break
-            if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS and any(
-                    c.dep_ == "nsubj" and c.pos_ != "PRON" for c in cur.children):
+            if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS and (violent or any(
+                    c.dep_ == "nsubj" and c.pos_ != "PRON" for c in cur.children)):
                 break  # "the strikes hit ..., X said": the speaker is not the agent ("it would ..." may be)
             if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp") or t.pos_ == "NOUN":
                 for c in head.children:
