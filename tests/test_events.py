@@ -243,3 +243,11 @@ def test_the_speaker_of_a_report_of_violence_is_not_its_perpetrator(code_text):
                          date(2025, 6, 26))
     assert all(r["source"] != "Kenya National Commission on Human Rights"
                for r in _rows(coded) if r["event_type"] == "ASSAULT")
+
+
+def test_saying_another_must_act_is_a_demand_of_them(code_text):
+    coded, _ = code_text("A senior British minister reiterated that Libya must hand over the bombers.", date(2025, 3, 1))
+    assert ("REQUEST", "British government", "Libyan government") in {
+        (r["event_type"], r["source"], r["target"]) for r in _rows(coded)}
+    coded, _ = code_text("A senior British minister said that Libya will hand over the bombers.", date(2025, 3, 1))
+    assert all(r["event_type"] != "REQUEST" for r in _rows(coded))

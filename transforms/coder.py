@@ -65,6 +65,8 @@ MIL_TITLES = {"general", "gen.", "colonel", "col.", "commander", "admiral", "maj
 MIL_COMPOUNDS = {"defence", "defense", "war", "armed"}
 SPEECH_VERBS = {"say", "tell", "report", "claim", "allege", "state", "announce", "confirm", "add", "insist",
                 "write", "declare", "note", "quote"}
+# speech verbs that make a demand of the subject of their "... must ..." clause
+OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "conclude", "stress", "repeat", "say", "tell", "insist"}
 # types where "A and B <verb>" with no object means each side acted on the other
 TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
@@ -1123,6 +1125,10 @@ class _DocContext:
     def trigger_for(self, t: Token) -> Trigger | None:
         lex = self.c.lexicon
         lemma = t.lemma_.lower()
+        if t.pos_ == "VERB" and lemma in OBLIGATION_SPEECH and any(
+                c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "must" for a in c.children)
+                for c in t.children):
+            return lex.get(("verb", "demand"))  # "X said that Y must ...": X demands of Y (PLOVER REQUEST)
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
             if trig and trig.with_:
