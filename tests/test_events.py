@@ -251,3 +251,8 @@ def test_saying_another_must_act_is_a_demand_of_them(code_text):
         (r["event_type"], r["source"], r["target"]) for r in _rows(coded)}
     coded, _ = code_text("A senior British minister said that Libya will hand over the bombers.", date(2025, 3, 1))
     assert all(r["event_type"] != "REQUEST" for r in _rows(coded))
+
+
+def test_lexicon_with_condition_sees_the_of_phrase_of_the_object(code_text):
+    coded, _ = code_text("Sudan's government on Sunday lifted a state of emergency in West Darfur.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="CONCEDE")["source"] == "Sudanese government"

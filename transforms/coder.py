@@ -1133,6 +1133,9 @@ class _DocContext:
             trig = lex.get(("verb", lemma))
             if trig and trig.with_:
                 objs = {c.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass")}
+                objs |= {p.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "nsubjpass")  # "a state of
+                         for pr in c.children if pr.dep_ == "prep" and pr.lower_ == "of"  # emergency"
+                         for p in pr.children if p.dep_ == "pobj"}
                 if not objs & trig.with_:
                     return None
             return trig
