@@ -59,7 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                             "queries: the SQL recipes over N synthetic events")
     bench.add_argument("--pages", type=int, default=1000, help="pages (default: %(default)s)")
     bench.add_argument("--events", type=int, default=100_000, help="events for publish/queries (default: %(default)s)")
-    bench.add_argument("--workers", type=int, help="NLP worker processes for `pipeline` (default: NEWSEVENTS_WORKERS)")
+    bench.add_argument("--workers", type=int, help="coder processes (spaCy + coding) for `pipeline` (default: NEWSEVENTS_WORKERS)")
     bench.add_argument("--no-rerun", action="store_true", help="`pipeline`: skip the second (nothing new) run")
     bench.add_argument("--concurrency", type=int, default=32, help="requests in flight (default: %(default)s)")
     bench.add_argument("--per-host", type=int, default=16, help="requests in flight per host (default: %(default)s)")
