@@ -213,30 +213,19 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
 
     arts = [{"article_id": r["article_id"], "text": r["text"], "title": r.get("title"),
              "published_date": r["published_date"]} for r in rows]
-    # a Dask worker process is daemonic and may not start children: there the Dask cluster is the parallelism
     from flows import nlp_pool  # noqa: PLC0415
 
     pool_args = (settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers)
-    # small batches are coded in-process (no pool start-up for a handful of articles) unless the pool runs
+    # small batches are coded in-process (no pool start-up for a handful of articles) unless the pool runs; a
+    # Dask worker process is daemonic and may not start children: there the Dask cluster is the parallelism
     if settings.workers > 1 and not mp.current_process().daemon and (
             len(rows) >= settings.min_pool_batch or nlp_pool.started(*pool_args)):
         results = nlp_pool.code_in_pool(arts, *pool_args, settings.malloc_mmap_threshold)
     else:
         results = get_coder(settings).code(arts)
-    out: dict[str, Any] = {"actors": {}, "locations": {}, "events": [], "actor_mentions": [], "location_mentions": []}
-    for _, coded in results:
-        for aid, a in coded.actors.items():
-            if aid in out["actors"]:
-                out["actors"][aid]["aliases"] = sorted(set(out["actors"][aid]["aliases"]) | set(a["aliases"]))
-            else:
-                out["actors"][aid] = a
-        out["locations"].update(coded.locations)
-        out["events"].extend(coded.events)
-        out["actor_mentions"].extend(coded.actor_mentions)
-        out["location_mentions"].extend(coded.location_mentions)
-    return {"actors": list(out["actors"].values()), "locations": list(out["locations"].values()),
-            "events": out["events"], "actor_mentions": out["actor_mentions"],
-            "location_mentions": out["location_mentions"]}
+    return _merge([{"actors": list(c.actors.values()), "locations": list(c.locations.values()), "events": c.events,
+                    "actor_mentions": c.actor_mentions, "location_mentions": c.location_mentions}
+                   for _, c in results])
 
 
 @task(name="validate", cache_policy=NO_CACHE)

@@ -19,10 +19,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas.tables import ALL_TABLES
+from schemas.tables import ALL_TABLES, KEYS
 
 STAGING = "_staging"
-DIMENSION_KEYS = {"actors": "actor_id", "locations": "location_id"}
+DIMENSION_KEYS = {t: KEYS[t][0] for t in ("actors", "locations")}  # merged across waves when published
 
 
 @dataclass
