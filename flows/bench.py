@@ -339,7 +339,7 @@ def bench_queries(n_events: int = 10_000_000, keep: Path | None = None) -> dict[
     Reports seconds per recipe (best of three, after one warm-up)."""
     import duckdb  # noqa: PLC0415
 
-    from flows.publish import publish_run, refresh_views  # noqa: PLC0415
+    from flows.publish import build_dyads, publish_run, refresh_views  # noqa: PLC0415
     from flows.settings import REPO  # noqa: PLC0415
 
     tmp = tempfile.TemporaryDirectory()
@@ -383,8 +383,11 @@ def bench_queries(n_events: int = 10_000_000, keep: Path | None = None) -> dict[
         'en' AS language, 'text' AS text, 'Bench Herald' AS sitename FROM range({n_art}) t(i))
         TO '{arts}/part-0.parquet' (FORMAT parquet)""")
     con.close()
-    refresh_views(wh)
     made = time.perf_counter() - t0
+    t = time.perf_counter()
+    build_dyads(cur.resolve())  # what every publish does after writing its partitions
+    dyads_seconds = time.perf_counter() - t
+    refresh_views(wh)
     con = duckdb.connect(str(wh / "newsevents.duckdb"), read_only=True)
     total = con.sql("SELECT count(*) FROM events").fetchall()[0][0]
     out: dict[str, Any] = {}
@@ -407,4 +410,5 @@ def bench_queries(n_events: int = 10_000_000, keep: Path | None = None) -> dict[
     out["gdelt_events full export to Parquet"] = {"seconds": round(time.perf_counter() - t, 2), "rows": total}
     con.close()
     tmp.cleanup()
-    return {"events": total, "generate_seconds": round(made, 1), "queries": out, "threads": os.cpu_count()}
+    return {"events": total, "generate_seconds": round(made, 1), "dyads_summary_build_seconds": round(dyads_seconds, 2),
+            "queries": out, "threads": os.cpu_count()}

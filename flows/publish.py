@@ -36,7 +36,8 @@ import pyarrow.parquet as pq
 
 from flows.settings import REPO
 from flows.staging import Staged
-from schemas.tables import ALL_TABLES, KEYS, PARTITION_COLUMN
+from schemas.codes import PLOVER_TYPES
+from schemas.tables import ALL_TABLES, KEYS, PARTITION_COLUMN, SUMMARY_TABLES
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +103,55 @@ def _write(path: Path, table: str, data: pa.Table | Staged) -> None:
     pq.write_table(data, path, compression="zstd", row_group_size=128_000)
 
 
+_TYPE_BITS = ("CASE event_type " + " ".join(f"WHEN '{t}' THEN {1 << i}" for i, t in enumerate(PLOVER_TYPES))
+              + " ELSE 0 END")
+_TYPE_LIST = "[" + ", ".join(f"'{t}'" for t in PLOVER_TYPES) + "]"
+
+
+def build_dyads(snapshot: Path) -> Path:
+    """(Re)build the ``dyads`` summary of a snapshot from all its event partitions: one row per directed
+    (source, target) actor pair with events, fatalities, first and last date and the types seen (a bit set).
+    Written to a new file renamed into place, so a hard link shared with an older snapshot is never written
+    through. DuckDB spills to disk beyond ``STAGED_MEMORY``."""
+    out = snapshot / "dyads" / "part-0.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_file = out.parent / f".part-{uuid.uuid4().hex[:8]}.parquet"
+    events = list((snapshot / "events").rglob("*.parquet"))
+    con = duckdb.connect()
+    try:
+        spill = snapshot / ".duckdb-tmp"
+        con.execute(f"SET memory_limit = '{STAGED_MEMORY}'; SET temp_directory = '{spill}'; SET threads = 2; "
+                    "SET enable_progress_bar = false")
+        if events:
+            files = ", ".join(f"'{f}'" for f in events)
+            src = (f"SELECT source_actor_id, target_actor_id, count(*) AS events, "
+                   f"sum(coalesce(fatalities, 0)) AS fatalities, min(event_date) AS first_date, "
+                   f"max(event_date) AS last_date, bit_or({_TYPE_BITS}) AS type_bits "
+                   f"FROM read_parquet([{files}], union_by_name = true) "
+                   f"WHERE source_actor_id IS NOT NULL AND target_actor_id IS NOT NULL GROUP BY ALL")
+            reader = con.sql(src).to_arrow_reader(65_536)
+            schema = SUMMARY_TABLES["dyads"]
+            with pq.ParquetWriter(tmp_file, schema, compression="zstd") as w:
+                for batch in reader:
+                    w.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema),
+                                  row_group_size=256_000)
+        else:
+            pq.write_table(SUMMARY_TABLES["dyads"].empty_table(), tmp_file, compression="zstd")
+    finally:
+        con.close()
+        shutil.rmtree(snapshot / ".duckdb-tmp", ignore_errors=True)
+    os.replace(tmp_file, out)
+    return out
+
+
 def _link_tree(src: Path, dst: Path, skip: set[tuple[str, str]]) -> None:
-    """Hard-link every file of ``src`` into ``dst`` except the (table, partition) pairs in ``skip``."""
+    """Hard-link every file of ``src`` into ``dst`` except the (table, partition) pairs in ``skip`` and the
+    summary tables (rebuilt by every publish)."""
     for root, _dirs, files in os.walk(src):
         rel = Path(root).relative_to(src)
         parts = rel.parts
+        if parts and parts[0] in SUMMARY_TABLES:
+            continue
         if parts and parts[-1].startswith(f"{PARTITION_COLUMN}=") and ("/".join(parts[:-1]), parts[-1]) in skip:
             continue
         for f in files:
@@ -149,6 +194,10 @@ def publish_run(warehouse: Path, run_date: str, tables: dict[str, pa.Table | Sta
         q = quarantine.get(name)
         if q is not None and q.num_rows:
             _write(tmp / "quarantine" / name / part / "part-0.parquet", f"quarantine/{name}", q)
+    if "events" not in tables and (cur / "dyads").exists():  # events unchanged: the summary is still true
+        _link_tree(cur.resolve() / "dyads", tmp / "dyads", set())
+    else:
+        build_dyads(tmp)
     final = snaps / gen
     os.replace(tmp, final)
     pause = float(os.environ.get(PAUSE_ENV) or 0)
@@ -159,7 +208,7 @@ def publish_run(warehouse: Path, run_date: str, tables: dict[str, pa.Table | Sta
     link = wh / f".current-{gen}"
     os.symlink(Path("snapshots") / gen, link)
     os.replace(link, wh / "current")  # the switch: one atomic rename
-    for name in [*tables, "quarantine"]:  # DIR/<table> -> current/<table>: the stable path users and tools read
+    for name in [*tables, *SUMMARY_TABLES, "quarantine"]:  # DIR/<table> -> current/<table>: the stable path users and tools read
         entry = wh / name
         if not entry.exists() and not entry.is_symlink() and (final / name).exists():
             os.symlink(Path("current") / name, entry)
@@ -205,6 +254,10 @@ def refresh_views(warehouse: Path) -> Path:
                   and any((cur / "quarantine" / t).rglob("*.parquet"))]
         for table in names:
             con.execute(view_sql(wh, table))
+        if (cur / "dyads" / "part-0.parquet").exists():
+            con.execute(f"CREATE OR REPLACE VIEW dyads AS SELECT *, list_filter({_TYPE_LIST}, "
+                        f"lambda x, i: (type_bits >> (i - 1)) & 1 = 1) AS event_types "
+                        f"FROM read_parquet('{cur / 'dyads' / 'part-0.parquet'}')")
         countries = REPO / "data" / "dictionaries" / "countries.tsv"
         con.execute(f"CREATE TABLE countries AS SELECT * FROM read_csv('{countries}', delim = '\t', header = true, "
                     f"comment = '#', all_varchar = true)")

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from schemas import codes
 from schemas.suites import derived_columns, load_suites
-from schemas.tables import ALL_TABLES, KEYS, PARTITION_COLUMN
+from schemas.tables import ALL_TABLES, KEYS, PARTITION_COLUMN, SUMMARY_TABLES
 
 PATH = Path(__file__).resolve().parent / "CODEBOOK.md"
 
@@ -110,8 +110,11 @@ def render() -> str:
            f"date; `{PARTITION_COLUMN}` is a hive partition column, not stored in the files) and is a view of the "
            "same name in `DIR/newsevents.duckdb`. Rows that fail validation go to `DIR/current/quarantine/<table>/` "
            "with two extra columns, `_reasons` (the failed expectations) and `_run_id`.", ""]
-    for table, schema in ALL_TABLES.items():
-        out += [f"## `{table}`", "", f"Key: {', '.join(f'`{k}`' for k in KEYS.get(table, []))}.", "",
+    for table, schema in {**ALL_TABLES, **SUMMARY_TABLES}.items():
+        where = ("Summary table: one file, `DIR/current/{t}/part-0.parquet`, rebuilt from all published events "
+                 "at every publish (not partitioned); view `{t}`.".format(t=table) if table in SUMMARY_TABLES else "")
+        out += [f"## `{table}`", "", *([where, ""] if where else []),
+                f"Key: {', '.join(f'`{k}`' for k in KEYS.get(table, []))}.", "",
                 "| column | type | meaning | allowed values | example |", "|---|---|---|---|---|"]
         for f in schema:
             meaning = (f.metadata or {}).get(b"description", b"").decode()

@@ -212,6 +212,23 @@ SOURCE_COVERAGE = pa.schema(
 )
 
 META_TABLES: dict[str, pa.Schema] = {"runs": RUNS, "source_coverage": SOURCE_COVERAGE}
+
+# Summary tables: derived from the published tables at every publish (one unpartitioned file each, rebuilt whole),
+# so the common aggregate questions are answered without scanning every event.
+DYADS = pa.schema(
+    [
+        _f("source_actor_id", pa.string(), "actor doing the action", nullable=False),
+        _f("target_actor_id", pa.string(), "actor the action is done to", nullable=False),
+        _f("events", pa.int64(), "events with this source and target, all dates", nullable=False),
+        _f("fatalities", pa.int64(), "sum of their fatalities (unknown counted as 0)", nullable=False),
+        _f("first_date", pa.date32(), "earliest event_date of the pair"),
+        _f("last_date", pa.date32(), "latest event_date of the pair"),
+        _f("type_bits", pa.int32(), "event types seen, one bit per PLOVER type in code-list order (bit 0 = AGREE); "
+           "the view adds them as the list `event_types`", nullable=False),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "dyads"},
+)
+SUMMARY_TABLES: dict[str, pa.Schema] = {"dyads": DYADS}
 ALL_TABLES: dict[str, pa.Schema] = {**TABLES, **META_TABLES}
 
 # Primary keys (unique, not null) per table; mention tables are keyed by their position.
@@ -225,6 +242,7 @@ KEYS: dict[str, list[str]] = {
     "fetches": ["fetch_id"],
     "runs": ["run_id"],
     "source_coverage": ["source"],
+    "dyads": ["source_actor_id", "target_actor_id"],
 }
 
 PARTITION_COLUMN = "date"

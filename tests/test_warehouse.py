@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -56,6 +57,37 @@ def test_rerun_replaces_exactly_its_date_also_with_zero_rows(tmp_path):
     assert [c for _, c in _count(tmp_path, "SELECT date, count(*) FROM events GROUP BY 1 ORDER BY 1")] == [2]
     assert (tmp_path / "current" / "events" / "date=2026-01-01" / "part-0.parquet").exists()  # an empty file
     assert len(list((tmp_path / "snapshots").iterdir())) <= 3  # old snapshots are collected
+
+
+def _dyad_events(day: str, rows: list[tuple[str | None, str | None, str, int | None]]) -> pa.Table:
+    return to_table("events", [{"event_id": f"{day}-{i}", "article_id": "a", "event_type": t, "source_actor_id": s,
+                                "target_actor_id": o, "fatalities": f, "event_date": date.fromisoformat(day),
+                                "modality": "asserted", "confidence": 0.5} for i, (s, o, t, f) in enumerate(rows)])
+
+
+_FROM_EVENTS = """SELECT source_actor_id, target_actor_id, count(*), sum(coalesce(fatalities, 0)), min(event_date),
+    max(event_date), list_sort(list(DISTINCT event_type)) FROM events
+    WHERE source_actor_id IS NOT NULL AND target_actor_id IS NOT NULL GROUP BY ALL ORDER BY 1, 2"""
+_FROM_DYADS = """SELECT source_actor_id, target_actor_id, events, fatalities, first_date, last_date,
+    list_sort(event_types) FROM dyads ORDER BY 1, 2"""
+
+
+def test_the_dyads_summary_equals_the_aggregate_of_all_events_after_every_publish(tmp_path):
+    publish_run(tmp_path, "2026-01-01", {"events": _dyad_events("2026-01-01", [
+        ("x", "y", "ASSAULT", 3), ("x", "y", "ACCUSE", None), ("y", "x", "AGREE", 0), ("x", None, "PROTEST", 1)])})
+    first = sorted((tmp_path / "snapshots").iterdir())[-1] / "dyads" / "part-0.parquet"
+    first_bytes = first.read_bytes()
+    publish_run(tmp_path, "2026-01-02", {"events": _dyad_events("2026-01-02", [
+        ("x", "y", "COERCE", 2), ("z", "y", "MOBILIZE", None)])})
+    got = _count(tmp_path, _FROM_DYADS)
+    assert got == _count(tmp_path, _FROM_EVENTS)
+    assert got[0] == ("x", "y", 3, 5, date(2026, 1, 1), date(2026, 1, 2),
+                      ["ACCUSE", "ASSAULT", "COERCE"])
+    publish_run(tmp_path, "2026-01-01", {"events": _dyad_events("2026-01-01", [])})  # a rerun replaces a date
+    assert _count(tmp_path, _FROM_DYADS) == _count(tmp_path, _FROM_EVENTS) == [
+        ("x", "y", 1, 2, date(2026, 1, 2), date(2026, 1, 2), ["COERCE"]),
+        ("z", "y", 1, 0, date(2026, 1, 2), date(2026, 1, 2), ["MOBILIZE"])]
+    assert first.read_bytes() == first_bytes  # older snapshots (still being read) are never written through
 
 
 def test_adding_a_column_keeps_old_partitions_readable(tmp_path):
