@@ -111,8 +111,8 @@ def render() -> str:
            "same name in `DIR/newsevents.duckdb`. Rows that fail validation go to `DIR/current/quarantine/<table>/` "
            "with two extra columns, `_reasons` (the failed expectations) and `_run_id`.", ""]
     for table, schema in {**ALL_TABLES, **SUMMARY_TABLES}.items():
-        where = ("Summary table: one file, `DIR/current/{t}/part-0.parquet`, rebuilt from all published events "
-                 "at every publish (not partitioned); view `{t}`.".format(t=table) if table in SUMMARY_TABLES else "")
+        where = (f"Summary table: one file, `DIR/current/{table}/part-0.parquet`, rebuilt from all published events "
+                 f"at every publish (not partitioned); view `{table}`." if table in SUMMARY_TABLES else "")
         out += [f"## `{table}`", "", *([where, ""] if where else []),
                 f"Key: {', '.join(f'`{k}`' for k in KEYS.get(table, []))}.", "",
                 "| column | type | meaning | allowed values | example |", "|---|---|---|---|---|"]
