@@ -19,9 +19,10 @@ from typing import Any
 _CODER: Any = None
 _POOLS: dict[tuple[str, ...], Any] = {}
 CHUNK = 4  # articles per message: small enough to keep both workers busy to the end of a batch
-# a worker is replaced after this many chunks (2,000 articles, ~7 min of work; its replacement loads in ~5 s):
-# a worker's memory creeps up from ~550 MB by heap fragmentation over thousands of articles, a fresh one does not
-RECYCLE_CHUNKS = 500
+# a worker is replaced after this many chunks (1,000 articles, ~4 min of work; its replacement loads in ~5 s):
+# a worker's memory creeps up from ~500 MB by heap fragmentation (~740 MB after 2,000 articles), a fresh one's
+# does not
+RECYCLE_CHUNKS = 250
 
 
 def _init(data_dir: str, cache_dir: str, extra: list[str]) -> None:
