@@ -44,3 +44,13 @@ def test_to_table_uses_the_declared_schema_and_rejects_drift():
     with pytest.raises(SchemaMismatch, match="null"):
         to_table("actors", [{"actor_id": "a", "name": None, "kind": "state"}])
     assert to_table("events", []).num_rows == 0
+
+
+def test_briefs_that_differ_in_one_word_are_different_events_but_identical_briefs_are_copies():
+    banned = "President Yoweri Museveni has banned Ugandan opposition candidates from the upcoming elections."
+    threat = "President Yoweri Museveni has threatened to ban Ugandan opposition candidates from the upcoming elections."
+    rows = [_row("https://a.example/1", banned, "2025-05-19"), _row("https://b.example/2", threat, "2025-05-19"),
+            _row("https://c.example/3", banned, "2025-05-20")]
+    mark_duplicates(rows)
+    assert rows[1]["duplicate_of"] is None  # 'threatened to ban' is not 'banned'
+    assert rows[2]["duplicate_of"] == rows[0]["article_id"]

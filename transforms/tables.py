@@ -20,6 +20,9 @@ from transforms.clean import CleanedArticle
 
 NEAR_DUPLICATE_SIMHASH = 0.9  # share of equal simhash bits above which two texts are near-copies
 NEAR_DUPLICATE_JACCARD = 0.5  # or: share of shared content words (syndicated rewrites)
+# below this many distinct content words a text is a brief (a one-sentence item, a headline): one changed word
+# can be a different event ("banned" / "threatened to ban"), so briefs are copies only with the same words
+SHORT_TEXT_WORDS = 25
 
 
 class SchemaMismatch(ValueError):
@@ -123,6 +126,8 @@ def _candidate_keys(sig: DupSignature) -> list[tuple]:
 def _near_copy(a: DupSignature, b: DupSignature) -> bool:
     if a.minhash is None or b.minhash is None:
         return False
+    if min(len(a.words), len(b.words)) < SHORT_TEXT_WORDS:
+        return len(a.words) == len(b.words) and bool(np.array_equal(a.words, b.words))
     if a.fingerprint is not None and b.fingerprint is not None and \
             1.0 - bin(a.fingerprint ^ b.fingerprint).count("1") / 64.0 >= NEAR_DUPLICATE_SIMHASH:
         return True
@@ -133,7 +138,7 @@ def _near_copy(a: DupSignature, b: DupSignature) -> bool:
 def find_duplicates(sigs: list[DupSignature], known: Iterable[DupSignature] = ()) -> list[str | None]:
     """``duplicate_of`` for each signature, in input order: the same article id seen earlier, or a text whose
     simhash (>= 0.9 of bits equal) or content-word overlap (Jaccard >= 0.5) says it is a
-    syndicated copy of an earlier article; the earliest publication wins. ``known`` are articles already
+    syndicated copy of an earlier article (briefs of fewer than 25 content words: only the same words); the earliest publication wins. ``known`` are articles already
     published (never re-marked). Candidates come from locality-sensitive buckets and only they are compared,
     so the cost grows with the number of articles, not its square."""
     seen: list[tuple[DupSignature, bool]] = []  # (signature, is itself a duplicate)
