@@ -140,9 +140,10 @@ def test_every_lexicon_entry_fires_with_its_type():
     from schemas.codes import EVENT_TYPES
 
     for kind in ("verbs", "nouns"):
-        for word, entry in lex[kind].items():
-            assert entry["type"] in EVENT_TYPES, word
-            assert entry.get("mode") is None or entry["mode"] in EVENT_TYPES[entry["type"]].modes, word
+        for word, entries in lex[kind].items():
+            for entry in entries if isinstance(entries, list) else [entries]:  # a list: the lemma's senses
+                assert entry["type"] in EVENT_TYPES, word
+                assert entry.get("mode") is None or entry["mode"] in EVENT_TYPES[entry["type"]].modes, word
 
 
 def test_target_from_the_objects_modifier_or_complement_when_no_pattern_gives_one(code_text):
@@ -256,3 +257,34 @@ def test_saying_another_must_act_is_a_demand_of_them(code_text):
 def test_lexicon_with_condition_sees_the_of_phrase_of_the_object(code_text):
     coded, _ = code_text("Sudan's government on Sunday lifted a state of emergency in West Darfur.", date(2025, 3, 1))
     assert _one(_rows(coded), event_type="CONCEDE")["source"] == "Sudanese government"
+
+
+def test_a_country_abbreviation_that_is_also_an_adjective_is_the_government_and_leaders_are_government(code_text):
+    coded, _ = code_text("The US on Thursday rejected calls by Kofi Annan to adopt reforms.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="REJECT")["source"] == "American government"
+    coded, _ = code_text("Palestinian leaders rejected the plan.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="REJECT")["source"] == "Palestinian government"
+
+
+def test_lexicon_senses_pick_the_event_by_the_object(code_text):
+    coded, _ = code_text("Russia sent troops to the border.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Russian government"
+    coded, _ = code_text("The US sent food aid to Haiti.", date(2025, 3, 1))
+    rows = _rows(coded)
+    assert _one(rows, event_type="AID")["source"] == "American government"
+    assert all(r["event_type"] != "MOBILIZE" for r in rows)
+
+
+def test_refusing_a_cooperative_act_is_a_rejection(code_text):
+    coded, _ = code_text("Syria says it will not accept any more refugees.", date(2025, 3, 1))
+    rej = _one(_rows(coded), event_type="REJECT")
+    assert rej["source"] == "Syrian government" and rej["event_mode"] == "assist" and rej["modality"] == "asserted"
+
+
+def test_a_pronoun_subject_of_a_reported_intention_is_the_speaker_and_verb_plus_noun_is_one_event(code_text):
+    coded, _ = code_text("NATO said it would tighten the naval blockade of Serbia.", date(2025, 3, 1))
+    rows = _rows(coded)
+    assert _one(rows, event_type="THREATEN")["source"] == "NATO"
+    assert len([r for r in rows if r["event_type"] in ("THREATEN", "COERCE")]) == 1
+    coded, _ = code_text("The Sudanese army said eight people were shot in the city.", date(2025, 3, 1))
+    assert all(r["source"] != "Sudanese military" for r in _rows(coded) if r["event_type"] == "ASSAULT")

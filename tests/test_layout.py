@@ -54,7 +54,7 @@ def test_prefect_yaml_declares_the_nightly_deployment():
 def test_lexicon_entries_parse_and_use_the_code_lists():
     lex = load_lexicon(REPO / "data" / "lexicon.yaml")
     assert len(lex) > 100
-    for trig in lex.values():
+    for trig in [s for t in lex.values() for s in (*t.senses, t)]:
         assert trig.type in EVENT_TYPES
         assert trig.mode is None or trig.mode in EVENT_TYPES[trig.type].modes
         for pat in trig.source + trig.target:
@@ -70,4 +70,21 @@ def test_lexicon_rejects_unknown_modes(tmp_path):
     import pytest
 
     with pytest.raises(ValueError, match="tickle"):
+        load_lexicon(bad)
+
+
+def test_lexicon_rejects_a_lemma_given_twice_and_reads_senses_in_order(tmp_path):
+    import pytest
+
+    text = (REPO / "data" / "lexicon.yaml").read_text()
+    dup = tmp_path / "dup.yaml"
+    dup.write_text(text.replace("verbs:\n", "verbs:\n  kill: {type: ASSAULT}\n", 1))
+    with pytest.raises(ValueError, match="'kill' appears twice"):
+        load_lexicon(dup)
+    send = load_lexicon(REPO / "data" / "lexicon.yaml")[("verb", "send")]
+    assert send.sense_for({"troop"}).type == "MOBILIZE" and send.sense_for({"aid"}).type == "AID"
+    assert send.sense_for({"letter"}) is None
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("verbs:\n", "verbs:\n  zap: [{type: ASSAULT}, {type: COERCE}]\n", 1))
+    with pytest.raises(ValueError, match="needs `with`"):
         load_lexicon(bad)

@@ -48,6 +48,8 @@ SECTOR_NOUNS: dict[str, str] = {
     "refugee": "REF", "journalist": "MED", "reporter": "MED", "doctor": "HLH", "medic": "HLH",
     "serviceman": "MIL", "servicemen": "MIL", "aircraft": "MIL", "jet": "MIL", "warplane": "MIL", "warship": "MIL",
     "negotiator": "GOV", "youth": "CVL",
+    "leader": "GOV", "leadership": "GOV", "president": "GOV", "envoy": "GOV", "ambassador": "GOV",
+    "delegation": "GOV", "delegate": "GOV", "student": "EDU", "teacher": "EDU", "intelligence": "SPY",
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
@@ -70,6 +72,9 @@ OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "conclude", "stress", "repeat",
 # types where "A and B <verb>" with no object means each side acted on the other
 TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
+SPEAKER_PRONOUNS = {"he", "she", "it", "they", "we", "i"}  # "X said it would ...": the speaker
+# cooperative types whose negation by their own actor is a refusal: PLOVER REJECT with this mode
+REFUSAL_MODES = {"AGREE": None, "CONCEDE": "yield", "AID": "assist", "CONSULT": "meet", "COOPERATE": None}
 THREAT_MODES = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "restrict",
                 "PROTEST": None}
 # types whose target is never "the country where it happened" (victims, detainees, the attacked)
@@ -206,34 +211,71 @@ class Trigger:
     requires_modifier: bool
     source: list[str]
     target: list[str]
+    senses: list[Trigger] = field(default_factory=list)  # conditional senses tried before this one
+
+    def sense_for(self, objs: set[str]) -> Trigger | None:
+        """The first sense whose ``with`` lemmas meet ``objs`` (or that has none)."""
+        for t in (*self.senses, self):
+            if not t.with_ or objs & t.with_:
+                return t
+        return None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects a key repeated in one mapping (PyYAML would keep the last silently)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ValueError(f"lexicon: key {key!r} appears twice (line {key_node.start_mark.line + 1}); "
+                             "give one entry or a list of senses")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
 def load_lexicon(path: Path) -> dict[tuple[str, str], Trigger]:
-    """data/lexicon.yaml -> {(pos, lemma): Trigger}. Raises ValueError on unknown types, modes or keys."""
+    """data/lexicon.yaml -> {(pos, lemma): Trigger}. Raises ValueError on unknown types, modes or keys and on a
+    lemma given twice. A lemma may have several senses (a list): the conditional ones (``with``) are tried in
+    order before the last, which is the entry returned here (``Trigger.senses`` holds the others)."""
     with open(path, encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+        raw = yaml.load(f, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     defaults = raw["defaults"]
     out: dict[tuple[str, str], Trigger] = {}
     allowed = {"type", "mode", "count", "with", "requires_actor_object", "requires_modifier", "roles"}
+
+    def parse(section: str, pos: str, lemma: str, e: dict[str, Any]) -> Trigger:
+        unknown = set(e) - allowed
+        if unknown:
+            raise ValueError(f"lexicon {section}.{lemma}: unknown keys {sorted(unknown)}")
+        et = EVENT_TYPES.get(e["type"])
+        if et is None:
+            raise ValueError(f"lexicon {section}.{lemma}: unknown type {e['type']!r}")
+        if e.get("mode") and e["mode"] not in et.modes:
+            raise ValueError(f"lexicon {section}.{lemma}: mode {e['mode']!r} is not a mode of {e['type']}")
+        if e.get("count") not in (None, "killed", "injured", "arrested"):
+            raise ValueError(f"lexicon {section}.{lemma}: count must be killed, injured or arrested")
+        roles = e.get("roles") or {}
+        return Trigger(
+            lemma=lemma, pos=pos, type=e["type"], mode=e.get("mode"), count=e.get("count"),
+            with_=set(e.get("with") or []), requires_actor_object=bool(e.get("requires_actor_object")),
+            requires_modifier=bool(e.get("requires_modifier")),
+            source=list(roles.get("source") or defaults[pos]["source"]),
+            target=list(roles.get("target") or defaults[pos]["target"]))
+
     for section, pos in (("verbs", "verb"), ("nouns", "noun")):
         for lemma, e in (raw.get(section) or {}).items():
-            unknown = set(e) - allowed
-            if unknown:
-                raise ValueError(f"lexicon {section}.{lemma}: unknown keys {sorted(unknown)}")
-            et = EVENT_TYPES.get(e["type"])
-            if et is None:
-                raise ValueError(f"lexicon {section}.{lemma}: unknown type {e['type']!r}")
-            if e.get("mode") and e["mode"] not in et.modes:
-                raise ValueError(f"lexicon {section}.{lemma}: mode {e['mode']!r} is not a mode of {e['type']}")
-            if e.get("count") not in (None, "killed", "injured", "arrested"):
-                raise ValueError(f"lexicon {section}.{lemma}: count must be killed, injured or arrested")
-            roles = e.get("roles") or {}
-            out[(pos, str(lemma))] = Trigger(
-                lemma=str(lemma), pos=pos, type=e["type"], mode=e.get("mode"), count=e.get("count"),
-                with_=set(e.get("with") or []), requires_actor_object=bool(e.get("requires_actor_object")),
-                requires_modifier=bool(e.get("requires_modifier")),
-                source=list(roles.get("source") or defaults[pos]["source"]),
-                target=list(roles.get("target") or defaults[pos]["target"]))
+            entries = e if isinstance(e, list) else [e]
+            senses = [parse(section, pos, str(lemma), x) for x in entries]
+            if any(not x.with_ for x in senses[:-1]):
+                raise ValueError(f"lexicon {section}.{lemma}: every sense but the last needs `with`")
+            senses[-1].senses = senses[:-1]
+            out[(pos, str(lemma))] = senses[-1]
     return out
 
 
@@ -745,6 +787,9 @@ class Coder:
                 sector = "MIL"
             surface = doc[ent.start:head.i + 1].text
             return Mention(self.state_actor(iso, sector, surface, lemma in PROTESTER_NOUNS), ent.start, head.i + 1, surface)
+        c = self.dicts.countries.get(iso) or {}
+        if ent.text in (c.get("name"), *c.get("aliases", ())):  # "US" is an adjective and a name: "the US rejected"
+            return self._country_mention(doc, ent, iso)
         return None
 
     def _modifier_of_event_noun(self, ent: Span, head: Token, iso: str) -> Mention | None:
@@ -1131,13 +1176,14 @@ class _DocContext:
             return lex.get(("verb", "demand"))  # "X said that Y must ...": X demands of Y (PLOVER REQUEST)
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
-            if trig and trig.with_:
+            if trig and (trig.with_ or trig.senses):
                 objs = {c.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass")}
                 objs |= {p.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "nsubjpass")  # "a state of
                          for pr in c.children if pr.dep_ == "prep" and pr.lower_ == "of"  # emergency"
                          for p in pr.children if p.dep_ == "pobj"}
-                if not objs & trig.with_:
-                    return None
+                objs |= {c.lemma_.lower() for o in t.children if o.dep_ in ("dobj", "nsubjpass")  # "martial law"
+                         for c in o.children if c.dep_ in ("amod", "compound")}
+                return trig.sense_for(objs)
             return trig
         if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):  # "in March" is no march
             for c in t.children:
@@ -1150,6 +1196,10 @@ class _DocContext:
             trig = lex.get(("noun", lemma)) or lex.get(("noun", t.text.lower()))
             if trig is None and lemma.endswith("s"):
                 trig = lex.get(("noun", lemma[:-1]))
+            if trig is not None and t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
+                verb = self.trigger_for(t.head)
+                if verb is not None and verb.with_ and lemma in verb.with_ and verb.type == trig.type:
+                    return None  # "impose a curfew", "tighten the blockade": one event, coded by the verb
             return trig
         return None
 
@@ -1274,9 +1324,11 @@ class _DocContext:
             head = cur.head
             if head is cur:
                 break
-            if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS and (violent or any(
-                    c.dep_ == "nsubj" and c.pos_ != "PRON" for c in cur.children)):
-                break  # "the strikes hit ..., X said": the speaker is not the agent ("it would ..." may be)
+            own_subj = [c for c in cur.children if c.dep_ == "nsubj"]
+            if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS and (
+                    any(c.pos_ != "PRON" for c in own_subj)
+                    or (violent and not any(c.lower_ in SPEAKER_PRONOUNS for c in own_subj))):
+                break  # "the strikes hit ..., X said": the speaker is not the agent; "X said it would ..." is
             if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp") or t.pos_ == "NOUN":
                 for c in head.children:
                     if c.dep_ == "nsubj" and c is not t:
@@ -1515,6 +1567,9 @@ class _DocContext:
             etype, mode = "AGREE", "pledge"  # PLOVER: a promise of future cooperation is AGREE
         elif modality == "future" and sources and etype in THREAT_MODES:
             etype, mode = "THREATEN", THREAT_MODES[etype]  # ... and a stated intent to do harm is THREATEN
+        elif modality == "negated" and sources and etype in REFUSAL_MODES:
+            # "will not accept refugees", "did not agree to the plan": the actor's refusal is the event (REJECT)
+            etype, mode, modality = "REJECT", REFUSAL_MODES[etype], "asserted"
         if not targets and pairs is None:
             targets = self._nearby_targets(t, trig, sources)
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]

@@ -91,7 +91,7 @@ def ruler_patterns(nlp: Language, dicts: Dictionaries, data_dir: Path) -> list[d
             add("ORG", n, f"actor:{i}")
     for iso, c in dicts.countries.items():
         for n in [c["name"], *c["aliases"]]:
-            if n in {"US", "U.S.", "UK", "U.K.", "UAE", "DRC", "CAR"} or len(n) > 3:
+            if n in {"US", "U.S.", "UK", "U.K.", "UAE", "DRC", "CAR", "PRC"} or len(n) > 3:
                 add("GPE", n, f"country:{iso}")
         for a in c["adjectives"]:
             add("NORP", a, f"adj:{iso}")
