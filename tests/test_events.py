@@ -288,3 +288,21 @@ def test_a_pronoun_subject_of_a_reported_intention_is_the_speaker_and_verb_plus_
     assert len([r for r in rows if r["event_type"] in ("THREATEN", "COERCE")]) == 1
     coded, _ = code_text("The Sudanese army said eight people were shot in the city.", date(2025, 3, 1))
     assert all(r["source"] != "Sudanese military" for r in _rows(coded) if r["event_type"] == "ASSAULT")
+
+
+def test_its_forces_belong_to_the_subject_of_the_highest_clause(code_text):
+    coded, _ = code_text("Islamabad says TTP fighters launch attacks on its security forces.", date(2025, 3, 1))
+    att = _one(_rows(coded), event_type="ASSAULT")
+    assert (att["source"], att["target"]) == ("Tehreek-e-Taliban Pakistan", "Pakistani military")
+    coded, _ = code_text("The Sudanese army said its forces had repelled an RSF attack on the city.", date(2025, 3, 1))
+    assert ("Sudanese military", "Rapid Support Forces") in {
+        (r["source"], r["target"]) for r in _rows(coded) if r["event_type"] == "ASSAULT"}
+
+
+def test_a_protest_naming_no_target_is_addressed_to_the_government_and_a_with_object_is_no_target(code_text):
+    coded, _ = code_text("Thousands of protesters marched in Nairobi against tax rises.", date(2025, 6, 26))
+    pro = _one(_rows(coded), event_type="PROTEST")
+    assert (pro["source"], pro["target"]) == ("Kenyan protesters", "Kenyan government")
+    coded, _ = code_text("Russia has strengthened its forces in Crimea.", date(2025, 6, 26))
+    mob = _one(_rows(coded), event_type="MOBILIZE")
+    assert (mob["source"], mob["target"]) == ("Russian government", None)

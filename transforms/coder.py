@@ -50,6 +50,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "negotiator": "GOV", "youth": "CVL",
     "leader": "GOV", "leadership": "GOV", "president": "GOV", "envoy": "GOV", "ambassador": "GOV",
     "delegation": "GOV", "delegate": "GOV", "student": "EDU", "teacher": "EDU", "intelligence": "SPY",
+    "officer": "COP",
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
@@ -64,7 +65,7 @@ GOV_TITLES = {"president", "minister", "premier", "chancellor", "spokesman", "sp
               "counterpart", "vice", "monarch", "sultan", "sheikh"}
 MIL_TITLES = {"general", "gen.", "colonel", "col.", "commander", "admiral", "major", "lieutenant", "captain",
               "brigadier", "marshal", "sergeant", "defence", "defense"}
-MIL_COMPOUNDS = {"defence", "defense", "war", "armed"}
+MIL_COMPOUNDS = {"defence", "defense", "war", "armed", "army", "military", "security"}
 SPEECH_VERBS = {"say", "tell", "report", "claim", "allege", "state", "announce", "confirm", "add", "insist",
                 "write", "declare", "note", "quote"}
 # speech verbs that make a demand of the subject of their "... must ..." clause
@@ -684,10 +685,16 @@ class Coder:
             owners = [c for c in t.children if c.dep_ in ("compound", "poss", "nmod", "amod")]
             if any(c.i in used and not c.ent_id_.startswith(("country:", "adj:")) for c in owners):
                 continue  # "ISIS fighters", "RSF militants": the group itself is the actor
-            if any(c.dep_ == "poss" and not c.ent_id_ for c in owners):
+            pron = next((c for c in owners if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
+            ante = self._antecedent(pron, mentions) if pron is not None else None
+            if pron is not None and ante is not None and ante.kind != "state":
+                if claim(pron.i, t.i + 1):  # "the RSF ... its fighters": the group itself
+                    mentions.append(Mention(ante, pron.i, t.i + 1, doc[pron.i:t.i + 1].text))
+                continue
+            if any(c.dep_ == "poss" and not c.ent_id_ for c in owners) and ante is None:
                 continue  # "the group's leadership"
             sent = t.sent
-            iso = self._country_of_noun(t, mentions)
+            iso = ante.country_code if ante is not None else self._country_of_noun(t, mentions)
             if iso is None and t.lemma_.lower() in TITLE_NOUNS:
                 continue  # "foreign ministers" of no named country: not the page's government
             if iso is None and sector in ("CVL", "REF"):  # "protesters" belong to the country they march in
@@ -714,6 +721,29 @@ class Coder:
         mentions.sort(key=lambda m: m.start)
         places.sort(key=lambda p: p.start)
         return mentions, places
+
+    @staticmethod
+    def _antecedent(pron: Token, mentions: list[Mention]) -> Actor | None:
+        """What 'its'/'their' refers to: the latest state or organisation actor named before the pronoun in
+        its sentence or the one before ('The army said its forces ...', 'Islamabad says ... its security
+        forces'); None when there is none (a person's 'their' is left alone)."""
+        by_start = {m.start: m for m in mentions}
+        for anc in reversed(list(pron.ancestors)):  # the subject of the highest clause first: "X said its ..."
+            for c in anc.children:
+                if c.dep_ == "nsubj":
+                    m = next((by_start[i] for i in range(c.left_edge.i, c.i + 1) if i in by_start), None)
+                    if m is not None and m.actor.kind != "person" and m.start < pron.i:
+                        return m.actor
+        sents = {pron.sent.start}
+        if pron.sent.start > 0:
+            sents.add(pron.doc[pron.sent.start - 1].sent.start)
+        best = None
+        for m in mentions:
+            tok = pron.doc[m.start]
+            if m.start < pron.i and tok.sent.start in sents and m.actor.kind != "person" and (
+                    best is None or m.start > best.start):
+                best = m
+        return best.actor if best is not None else None
 
     def _add_place(self, doc: Doc, start: int, end: int, place: Place, places: list[PlaceMention], claim) -> None:  # noqa: ANN001
         """Record a place mention ('northern Syria' becomes a directional region of Syria)."""
@@ -1301,6 +1331,17 @@ class _DocContext:
                         return got
         return []
 
+    def _protest_addressee(self, sources: list[tuple[Actor, Token]], t: Token) -> list[tuple[Actor, Token | None]]:
+        """A protest that names no target is addressed to the government of the protesters' country (or of
+        the country it takes place in): 'thousands marched in Nairobi against tax rises' -> Kenyan government."""
+        iso = next((a.country_code for a, _ in sources if a.country_code and a.kind != "state"), None)
+        if iso is None and not sources:
+            place = self.place_for(t, t.sent)
+            iso = place.place.country_code if place is not None else None
+        if not iso or iso not in self.c.dicts.countries:
+            return []
+        return [(self.c.state_actor(iso, "GOV"), None)]
+
     def _head_subject(self, t: Token, violent: bool = False) -> list[tuple[Actor, Token]]:
         """Subject of the governing verb: 'X launched an offensive', 'X vowed to retaliate', 'X, who ...';
         the accused of 'accused X of carrying out strikes'; nobody for the object of a verb that is not a
@@ -1535,6 +1576,7 @@ class _DocContext:
         if part is not None and part_trig is not None:
             targets = self.role(part, part_trig, part_trig.target) or targets
         targets = [x for x in targets if all(x[0].actor_id != s[0].actor_id for s in sources)]
+
         if len(sources) >= 2 and not targets and trig.type in SYMMETRIC_TYPES:
             # "Russia and Ukraine freed prisoners", "X and Y held talks": each side acts on the other
             pairs = [(a, b) for a in sources for b in sources if a[0].actor_id != b[0].actor_id]
@@ -1572,6 +1614,11 @@ class _DocContext:
             etype, mode, modality = "REJECT", REFUSAL_MODES[etype], "asserted"
         if not targets and pairs is None:
             targets = self._nearby_targets(t, trig, sources)
+        if not targets and pairs is None and etype == "PROTEST":
+            targets = self._protest_addressee(sources, t)
+        if trig.with_:  # the `with` object says what is done ("send troops"), not to whom
+            targets = [x for x in targets if x[1] is None or x[1].lemma_.lower() not in trig.with_
+                       or x[1].dep_ not in ("dobj", "nsubjpass")]
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
