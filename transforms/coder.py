@@ -1667,7 +1667,8 @@ class _DocContext:
         an Indian proposal", "an offer from Afghanistan", "threatened to break relations with Russia",
         "demanded that the United States match ..."), never its subject, a separate clause or the source.
         For types that act on a country (not attacks, arrests), a country named as a place there is the
-        target too ("withdraw its troops from Lebanon": the Lebanese government)."""
+        target too ("withdraw its troops from Lebanon": the Lebanese government); failing all that, a town or
+        region there stands for its country (its people when attacked as the direct object: "shelled Juba")."""
         src = {a.actor_id for a, _ in sources}
         skip_first = {"nsubj", "nsubjpass", "csubj", "agent", "aux", "auxpass", "punct", "mark", "neg", "advmod",
                       "cc", "conj", "parataxis", "det", "appos", "relcl"}
@@ -1675,6 +1676,7 @@ class _DocContext:
         frontier = [(c, 1) for c in t.children if c.dep_ not in skip_first
                     and (c.dep_ != "advcl" or any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children))]
         seen = 0
+        sub_place: tuple[PlaceMention, Token] | None = None
         while frontier and seen < 40:
             x, depth = frontier.pop(0)
             seen += 1
@@ -1693,6 +1695,20 @@ class _DocContext:
                     return [(a, x)]
             if depth < 4:
                 frontier.extend((c, depth + 1) for c in x.children if c.dep_ not in skip_deep)
+            if p is not None and p.place.country_code and p.place.feature_kind != "country" and sub_place is None:
+                sub_place = (p, x)
+        if sub_place is not None:  # no actor: a town or region the event acts on stands for its country
+            p, x = sub_place
+            iso = p.place.country_code
+            direct = x.head is t and x.dep_ in ("dobj", "nsubjpass")
+            if iso in self.c.dicts.countries and (trig.type not in PLACE_TARGET_EXCLUDED or direct):
+                # "shelled Juba": its people; "evacuate settlements in the Gaza Strip": its government, or its
+                # people when the source is that government ("lifted the emergency in West Darfur")
+                a = self.c.state_actor(iso, "GOV")
+                if trig.type in PLACE_TARGET_EXCLUDED or a.actor_id in src:
+                    a = self.c.state_actor(iso, "CVL")
+                if a.actor_id not in src:
+                    return [(a, x)]
         return []
 
     def _crowd(self, t: Token, sent: Span) -> list[tuple[Actor, Token]]:
