@@ -306,3 +306,11 @@ def test_a_protest_naming_no_target_is_addressed_to_the_government_and_a_with_ob
     coded, _ = code_text("Russia has strengthened its forces in Crimea.", date(2025, 6, 26))
     mob = _one(_rows(coded), event_type="MOBILIZE")
     assert (mob["source"], mob["target"]) == ("Russian government", None)
+
+
+def test_a_titled_person_of_no_named_country_belongs_to_the_only_country_of_the_text(code_text):
+    coded, _ = code_text("President Yoweri Museveni has banned Ugandan opposition candidates from the elections.",
+                         date(2025, 3, 1))
+    assert {a["name"]: a["country_code"] for a in coded.actors.values()}["Yoweri Museveni"] == "UGA"
+    coded, _ = code_text("President Yoweri Museveni thanked Kenya and Tanzania for their support.", date(2025, 3, 1))
+    assert {a["name"]: a["country_code"] for a in coded.actors.values()}["Yoweri Museveni"] is None

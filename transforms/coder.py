@@ -914,6 +914,11 @@ class Coder:
                 sector = "MIL"
             elif words & GOV_TITLES:
                 sector = "GOV"
+            elif words & {"judge", "prosecutor"}:
+                sector = "JUD"
+        if iso is None and sector in ("GOV", "MIL", "JUD") and len(focus) == 1 and {t.lower_ for t in pre} & (
+                GOV_TITLES | MIL_TITLES | {"judge", "prosecutor"}):
+            iso = focus[0]  # "President Yoweri Museveni banned Ugandan opposition candidates": the one country named
         a = Actor(name, "person", iso, sector, affiliation=affiliation, origin="ner")
         a.aliases.add(name)
         persons.append(a)
