@@ -100,7 +100,8 @@ EVENTS = pa.schema(
         _f("trigger_end", pa.int32(), "end offset of the trigger"),
         _f("source_text", pa.string(), "the source actor's words in the sentence"),
         _f("target_text", pa.string(), "the target actor's words in the sentence"),
-        _f("location_text", pa.string(), "the place words used"),
+        _f("location_text", pa.string(), "the place words used; null when the sentence names no place and the "
+           "event takes the last place of the sentence before it in the paragraph, or the dateline"),
         _f("confidence", pa.float32(), "0..1 confidence of the coding"),
         _f("evidence", pa.string(), "the sentence that states the event (a substring of the article text)"),
     ],

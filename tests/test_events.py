@@ -314,3 +314,13 @@ def test_a_titled_person_of_no_named_country_belongs_to_the_only_country_of_the_
     assert {a["name"]: a["country_code"] for a in coded.actors.values()}["Yoweri Museveni"] == "UGA"
     coded, _ = code_text("President Yoweri Museveni thanked Kenya and Tanzania for their support.", date(2025, 3, 1))
     assert {a["name"]: a["country_code"] for a in coded.actors.values()}["Yoweri Museveni"] is None
+
+
+def test_an_event_whose_sentence_names_no_place_takes_the_paragraphs_last_place_or_the_dateline(code_text):
+    coded, _ = code_text("BRUSSELS — The European Union imposed sanctions on Iran Air on Monday. Iran condemned the "
+                         "decision.\n\nFighting broke out in Goma. Rebels attacked the army, killing five soldiers.",
+                         date(2025, 3, 1))
+    rows = _rows(coded)
+    acc = _one(rows, event_type="ACCUSE")
+    assert (acc["place"], acc["location_text"]) == ("Brussels", None)
+    assert _one(rows, event_type="ASSAULT")["place"] == "Goma"

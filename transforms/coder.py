@@ -1399,6 +1399,22 @@ class _DocContext:
             return inside[0]
         return cands[0] if cands else None
 
+    def _context_place(self, sent: Span) -> PlaceMention | None:
+        """Where an event whose sentence names no place happened: the last place of the sentence before it in
+        the same paragraph, else the dateline ("BRUSSELS — ..."). Such events have no location_text."""
+        if sent.start > 0:
+            prev = self.doc[sent.start - 1].sent
+            if "\n" not in self.doc[prev.end - 1].text_with_ws and not self.doc[sent.start - 1].is_space:
+                places = self._sentence_places(prev)
+                if places:
+                    return places[-1]
+        first = next(iter(self.doc.sents), None)
+        if first is not None:
+            for p in self._sentence_places(first):
+                if p.start == first.start and p.end < len(self.doc) and self.doc[p.end].text in ("—", "–", "-", ","):
+                    return p
+        return None
+
     def _sentence_places(self, sent: Span) -> list[PlaceMention]:
         out, seen = [], set()
         for tok in sent:
@@ -1607,6 +1623,9 @@ class _DocContext:
             pc = self.counts_for(part, part_trig, [v2 for v in pv for v2 in [v, *v.conjuncts]])
             counts = {k: counts[k] if counts[k] is not None else pc[k] for k in counts}
         place = self.place_for(t if noun is None else noun[0], sent)
+        placed_here = place is not None
+        if place is None:
+            place = self._context_place(sent)
         when, precision, dsource, dtext = self.date_for(t, sent)
         modality, claimed_by = self.modality(t)
         etype = trig.type
@@ -1657,7 +1676,7 @@ class _DocContext:
                 "trigger_end": t.idx + len(t.text),
                 "source_text": self._span_text(s_tok),
                 "target_text": self._span_text(g_tok),
-                "location_text": self.text[self.doc[place.start].idx:self.doc[place.end - 1].idx + len(self.doc[place.end - 1].text)] if place else None,
+                "location_text": self.text[self.doc[place.start].idx:self.doc[place.end - 1].idx + len(self.doc[place.end - 1].text)] if placed_here else None,
                 "confidence": round(min(conf, 1.0), 2),
                 "evidence": self.text[sent.start_char:sent.end_char].strip(),
                 "_source_actor": s,
