@@ -324,3 +324,11 @@ def test_an_event_whose_sentence_names_no_place_takes_the_paragraphs_last_place_
     acc = _one(rows, event_type="ACCUSE")
     assert (acc["place"], acc["location_text"]) == ("Brussels", None)
     assert _one(rows, event_type="ASSAULT")["place"] == "Goma"
+
+
+def test_a_courtesy_call_is_a_visit_and_troops_sent_are_mobilised_by_their_owner(code_text):
+    coded, _ = code_text("Sugiono paid a courtesy call on Prime Minister Xanana Gusmão.", date(2025, 3, 1))
+    visit = _one(_rows(coded), event_type="CONSULT")
+    assert (visit["source"], visit["target"], visit["event_mode"]) == ("Sugiono", "Xanana Gusmão", "visit")
+    coded, _ = code_text("Nigerien troops had been sent to the area to hunt down the attackers.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Nigerien military"

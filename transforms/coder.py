@@ -90,7 +90,7 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", 
                "undertake", "unleash", "perpetrate", "commit", "file", "express", "extend", "grant", "approve",
                "adopt", "introduce", "expand", "tighten", "host", "start", "pursue", "renew", "reiterate",
                "organise", "organize", "take", "claim", "have", "do", "keep", "maintain", "sustain", "broker",
-               "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open"}
+               "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open", "pay"}
 FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
                     "want", "try", "attempt", "expect", "agree", "warn"}
 NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
@@ -1222,7 +1222,7 @@ class _DocContext:
             return trig
         if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):  # "in March" is no march
             for c in t.children:
-                if c.dep_ == "compound" and c.i == t.i - 1:
+                if c.dep_ in ("compound", "amod") and c.i == t.i - 1:  # "air strike", "courtesy call"
                     mw = self.c.multiword_nouns.get(f"{c.lemma_.lower()} {lemma}")
                     if mw:
                         return mw
@@ -1596,6 +1596,9 @@ class _DocContext:
         part_trig = self.trigger_for(part) if part is not None else None
         if part is not None and part_trig is not None:
             targets = self.role(part, part_trig, part_trig.target) or targets
+        if not sources and trig.type == "MOBILIZE" and trig.with_:  # "troops were sent": their owner sends
+            sources = [x for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in trig.with_
+                       for x in self.actors_at(c)]
         targets = [x for x in targets if all(x[0].actor_id != s[0].actor_id for s in sources)]
 
         if len(sources) >= 2 and not targets and trig.type in SYMMETRIC_TYPES:
