@@ -235,3 +235,23 @@ def test_capital_in_an_actor_position_is_its_government(code_text):
     assert "Russian government" in _actors(coded) and "Moscow" in _places(coded)
     coded, _ = code_text("Pakistan's envoy held talks with Kabul on Tuesday.", date(2025, 2, 6))
     assert "Afghan government" in _actors(coded)
+
+
+def test_the_stored_gazetteer_answers_like_the_in_memory_one_and_keeps_only_what_it_looked_up(tmp_path):
+    import pickle
+
+    from transforms.gazetteer import Gazetteer, Place, StoredGazetteer
+
+    goma = Place(1, "Goma", "COD", -1.68, 29.22, "city", "PPL", "North Kivu", 670_000)
+    goma_us = Place(2, "Goma", "USA", 40.0, -90.0, "city", "PPL", None, 800)
+    kivu = Place(3, "North Kivu", "COD", -0.8, 29.0, "admin1", "ADM1", "North Kivu", 0)
+    drc = Place(4, "Democratic Republic of the Congo", "COD", -2.9, 23.6, "country", "PCLI", None, 0)
+    mem = Gazetteer({"goma": [goma_us, goma], "north kivu": [kivu], "nord-kivu": [kivu], "drc": [drc],
+                     "#country:COD": [drc]}, {"CD": "COD", "US": "USA"})
+    StoredGazetteer.write(mem, tmp_path / "g.sqlite")
+    stored = StoredGazetteer(tmp_path / "g.sqlite")
+    for name, focus in [("Goma", []), ("Goma", ["USA"]), ("Nord-Kivu", []), ("DRC", []), ("Nowhere", [])]:
+        assert stored.lookup(name, focus) == mem.lookup(name, focus)
+    assert stored.country("COD") == drc and stored.extent("COD") == mem.extent("COD") and len(stored) == len(mem)
+    assert set(stored._cache) == {"goma", "nord-kivu", "drc", "nowhere", "#country:COD"}  # nothing else loaded
+    assert pickle.loads(pickle.dumps(stored)).lookup("Goma", ["COD"])[0] == goma  # travels to worker processes

