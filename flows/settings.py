@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
                          description="coder processes (spaCy + coding; 1 = code in the flow's process)")
     min_pool_batch: int = Field(40, ge=1, description="smallest batch worth sending to the coder processes")
-    wave_size: int = Field(1000, ge=1, description="articles coded, validated and staged together: a run's "
+    wave_size: int = Field(500, ge=1, description="articles coded, validated and staged together: a run's "
                            "memory depends on this, not on the corpus size")
     user_agent: str = Field("newsevents/0.1 (+https://example.org/newsevents)", description="HTTP user agent")
     timeout_seconds: float = Field(30.0, gt=0, description="HTTP total timeout per request (connect to last byte)")
