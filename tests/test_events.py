@@ -332,3 +332,9 @@ def test_a_courtesy_call_is_a_visit_and_troops_sent_are_mobilised_by_their_owner
     assert (visit["source"], visit["target"], visit["event_mode"]) == ("Sugiono", "Xanana Gusmão", "visit")
     coded, _ = code_text("Nigerien troops had been sent to the area to hunt down the attackers.", date(2025, 3, 1))
     assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Nigerien military"
+
+
+def test_the_place_after_a_locative_preposition_beats_a_country_that_is_an_actor_or_modifier(code_text):
+    coded, _ = code_text("The Afghan foreign ministry summoned Pakistan's chargé d'affaires in Kabul on Wednesday.",
+                         date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="ACCUSE")["place"] == "Kabul"

@@ -1393,20 +1393,31 @@ class _DocContext:
         head = t.head
         if t.dep_ in ("pobj", "dobj") and head is not t:
             sub |= {x.i for x in head.subtree}
-        cands = [p for p in self._sentence_places(sent)]
+        cands = sorted(self._sentence_places(sent), key=self._place_rank)  # stable: text order among equals
         inside = [p for p in cands if p.start in sub]
         if inside:
             return inside[0]
         return cands[0] if cands else None
 
+    def _place_rank(self, p: PlaceMention) -> tuple[bool, bool, bool]:
+        """Where an event happened, best first: a place after a locative preposition ("in Dili", "near
+        Goma"), not one that is an actor or a modifier ("his Timor-Leste counterpart", "Pakistan's envoy"),
+        a town or region before a whole country."""
+        root = self.doc[p.start:p.end].root
+        locative = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
+        named_actor = root.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "nsubjpass", "dobj", "dative") \
+            or any(i in self.by_token for i in range(p.start, p.end))
+        return (not locative, named_actor, p.place.feature_kind == "country")
+
     def _context_place(self, sent: Span) -> PlaceMention | None:
-        """Where an event whose sentence names no place happened: the last place of the sentence before it in
-        the same paragraph, else the dateline ("BRUSSELS — ..."). Such events have no location_text."""
+        """Where an event whose sentence names no place happened: the last place the sentence before it (same
+        paragraph) puts something in ("in X", "near X"), else the dateline ("BRUSSELS — ..."). Such events have
+        no location_text."""
         if sent.start > 0:
             prev = self.doc[sent.start - 1].sent
             if "\n" not in self.doc[prev.end - 1].text_with_ws and not self.doc[sent.start - 1].is_space:
-                places = self._sentence_places(prev)
-                if places:
+                places = [p for p in self._sentence_places(prev) if self._place_rank(p)[:2] == (False, False)]
+                if places:  # where the sentence before placed something ("... in Paktika. The strikes ...")
                     return places[-1]
         first = next(iter(self.doc.sents), None)
         if first is not None:
