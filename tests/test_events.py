@@ -338,3 +338,10 @@ def test_the_place_after_a_locative_preposition_beats_a_country_that_is_an_actor
     coded, _ = code_text("The Afghan foreign ministry summoned Pakistan's chargé d'affaires in Kabul on Wednesday.",
                          date(2025, 3, 1))
     assert _one(_rows(coded), event_type="ACCUSE")["place"] == "Kabul"
+
+
+def test_a_possessive_date_dates_its_own_noun_not_the_event(code_text):
+    coded, _ = code_text("Kenyan police fired tear gas at protesters in Nairobi on Wednesday, as marches marking the "
+                         "anniversary of last year's deadly demonstrations turned into running battles.", date(2025, 6, 26))
+    pro = _one(_rows(coded), event_type="PROTEST")
+    assert (pro["event_date"], pro["date_text"]) == (date(2025, 6, 25), "Wednesday")

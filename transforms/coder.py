@@ -1441,6 +1441,8 @@ class _DocContext:
         if ents:
             sub = {x.i for x in t.subtree}
             anc = {x.i for x in t.ancestors}
+            # a possessive date dates its own noun ("the anniversary of last year's demonstrations"), not this event
+            ents = [e for e in ents if not (e.root.dep_ == "poss" and e.root.head.i != t.i)] or ents
             attached = [e for e in ents if e.root.head.i in sub | anc | {t.i} or e.root.i in sub]
             for e in attached + ents:
                 r = resolve_date(e.text, self.published)

@@ -24,6 +24,7 @@ _SETTINGS = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first", "PREFE
 def _rewrite(text: str, base: date) -> str:
     t = text.strip().strip(".,;:").lower()
     t = t.replace("’", "'")
+    t = re.sub(r"'s?\b", "", t)  # "last year's", "Tuesdays'"
     t = re.sub(r"\b(?:of )?this year\b", str(base.year), t)
     t = re.sub(r"\blast year\b", str(base.year - 1), t)
     t = re.sub(r"\bnext year\b", str(base.year + 1), t)
