@@ -345,3 +345,11 @@ def test_a_possessive_date_dates_its_own_noun_not_the_event(code_text):
                          "anniversary of last year's deadly demonstrations turned into running battles.", date(2025, 6, 26))
     pro = _one(_rows(coded), event_type="PROTEST")
     assert (pro["event_date"], pro["date_text"]) == (date(2025, 6, 25), "Wednesday")
+
+
+def test_in_a_roundup_bare_police_and_victims_belong_to_their_paragraphs_country(code_text):
+    coded, _ = code_text("Colombia's ELN freed two soldiers in Arauca. The Colombian army welcomed the release.\n\n"
+                         "Thousands of people marched through central Tbilisi on Saturday. Police detained three "
+                         "people near the parliament building.", date(2025, 3, 9))
+    arrest = _one(_rows(coded), event_type="COERCE")
+    assert (arrest["source"], arrest["target"]) == ("Georgian police", "Georgian civilians")

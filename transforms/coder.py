@@ -700,6 +700,10 @@ class Coder:
             if iso is None and sector in ("CVL", "REF"):  # "protesters" belong to the country they march in
                 iso = next((p.place.country_code for p in places
                             if sent.start <= p.start < sent.end and p.place.country_code), None)
+            if iso is None and focus:  # a roundup: a paragraph about another country than the page's
+                local = self._paragraph_countries(sent, places, mentions)
+                if local and focus[0] not in local:
+                    iso = local[-1]
             iso = iso or (focus[0] if focus else None)
             if not iso or iso not in self.dicts.countries:
                 continue
@@ -781,6 +785,19 @@ class Coder:
         a.aliases.add(doc[ent.start:j].text if of_iso and not led else ent.text)
         a.aliases.add(name)
         return a
+
+    @staticmethod
+    def _paragraph_countries(sent: Span, places: list[PlaceMention], mentions: list[Mention]) -> list[str]:
+        """Countries of the places and actors named in this sentence and the ones before it in its paragraph,
+        in text order."""
+        doc = sent.doc
+        start = sent.start
+        while start > 0 and "\n" not in doc[start - 1].text_with_ws and not doc[start - 1].is_space:
+            start = doc[start - 1].sent.start
+        found = [(p.start, p.place.country_code) for p in places if start <= p.start < sent.end and p.place.country_code]
+        found += [(m.start, m.actor.country_code) for m in mentions
+                  if start <= m.start < sent.end and m.actor.country_code]
+        return [iso for _, iso in sorted(found)]
 
     def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
         for c in t.children:
@@ -1272,7 +1289,11 @@ class _DocContext:
             # civilians of the country where the sentence places it, else of the article's focus country
             here = [p.place.country_code for p in self._sentence_places(self.sent_of[t.i][1])
                     if p.place.country_code in self.c.dicts.countries]
-            iso = here[0] if here else self.focus[0]
+            iso = here[0] if here else None
+            if iso is None:  # a roundup: the paragraph is about another country than the page's
+                places = sorted({id(p): p for p in self.place_by_token.values()}.values(), key=lambda p: p.start)
+                local = self.c._paragraph_countries(self.sent_of[t.i][1], places, self.mentions)
+                iso = local[-1] if local and self.focus[0] not in local else self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
             return self._actor_of_phrase(t.head.head)
