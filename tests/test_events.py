@@ -353,3 +353,8 @@ def test_in_a_roundup_bare_police_and_victims_belong_to_their_paragraphs_country
                          "people near the parliament building.", date(2025, 3, 9))
     arrest = _one(_rows(coded), event_type="COERCE")
     assert (arrest["source"], arrest["target"]) == ("Georgian police", "Georgian civilians")
+
+
+def test_a_denied_act_is_negated(code_text):
+    coded, _ = code_text("Rwanda denies supporting the M23.", date(2025, 3, 9))
+    assert _one(_rows(coded), event_type="SUPPORT")["modality"] == "negated"

@@ -73,6 +73,7 @@ OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "conclude", "stress", "repeat",
 # types where "A and B <verb>" with no object means each side acted on the other
 TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
+DENIAL_VERBS = {"deny", "refute", "dismiss"}  # "denies supporting X": the event is denied, not asserted
 SPEAKER_PRONOUNS = {"he", "she", "it", "they", "we", "i"}  # "X said it would ...": the speaker
 # cooperative types whose negation by their own actor is a refusal: PLOVER REJECT with this mode
 REFUSAL_MODES = {"AGREE": None, "CONCEDE": "yield", "AID": "assist", "CONSULT": "meet", "COOPERATE": None}
@@ -1543,6 +1544,8 @@ class _DocContext:
         for x in chain[:2]:
             if any(c.dep_ == "neg" for c in x.children):
                 return "negated", None
+        if t.dep_ in ("xcomp", "ccomp", "dobj", "pcomp") and t.head.lemma_.lower() in DENIAL_VERBS:
+            return "negated", None  # "Rwanda denies supporting the M23"
         scope = []
         for x in chain:  # the trigger up to its governing verb ("will provide ... aid")
             scope.append(x)
