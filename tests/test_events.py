@@ -358,3 +358,17 @@ def test_in_a_roundup_bare_police_and_victims_belong_to_their_paragraphs_country
 def test_a_denied_act_is_negated(code_text):
     coded, _ = code_text("Rwanda denies supporting the M23.", date(2025, 3, 9))
     assert _one(_rows(coded), event_type="SUPPORT")["modality"] == "negated"
+
+
+def test_what_a_request_asks_for_is_no_event_of_its_own(code_text):
+    coded, _ = code_text("Kenya called on Uganda to release the activists.", date(2025, 3, 9))
+    rows = _rows(coded)
+    req = _one(rows, event_type="REQUEST")
+    assert (req["source"], req["target"], req["event_mode"]) == ("Kenyan government", "Ugandan government", "yield")
+    assert all(r["event_type"] != "RETREAT" for r in rows)
+
+
+def test_a_people_named_by_its_demonym_is_its_civilians_and_blocking_roads_is_a_protest(code_text):
+    coded, _ = code_text("Young Algerians blocked roads leading to the city centre on Sunday.", date(2025, 3, 9))
+    pro = _one(_rows(coded), event_type="PROTEST")
+    assert (pro["source"], pro["event_mode"]) == ("Algerian civilians", "obstruct")

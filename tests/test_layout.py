@@ -88,3 +88,13 @@ def test_lexicon_rejects_a_lemma_given_twice_and_reads_senses_in_order(tmp_path)
     bad.write_text(text.replace("verbs:\n", "verbs:\n  zap: [{type: ASSAULT}, {type: COERCE}]\n", 1))
     with pytest.raises(ValueError, match="needs `with`"):
         load_lexicon(bad)
+
+
+def test_lexicon_rejects_with_values_yaml_reads_as_booleans(tmp_path):
+    import pytest
+
+    text = (REPO / "data" / "lexicon.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("verbs:\n", "verbs:\n  zap: {type: ASSAULT, with: [on]}\n", 1))
+    with pytest.raises(ValueError, match="quote on, off"):
+        load_lexicon(bad)

@@ -73,6 +73,9 @@ OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "conclude", "stress", "repeat",
 # types where "A and B <verb>" with no object means each side acted on the other
 TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
+# REQUEST modes by what is asked for (PLOVER): to give way, to help, to meet; anything else is a change
+REQUEST_MODES = {"RETREAT": "yield", "CONCEDE": "yield", "AGREE": "yield", "AID": "assist", "COOPERATE": "assist",
+                 "CONSULT": "meet"}
 DENIAL_VERBS = {"deny", "refute", "dismiss"}  # "denies supporting X": the event is denied, not asserted
 SPEAKER_PRONOUNS = {"he", "she", "it", "they", "we", "i"}  # "X said it would ...": the speaker
 # cooperative types whose negation by their own actor is a refusal: PLOVER REJECT with this mode
@@ -262,6 +265,8 @@ def load_lexicon(path: Path) -> dict[tuple[str, str], Trigger]:
             raise ValueError(f"lexicon {section}.{lemma}: mode {e['mode']!r} is not a mode of {e['type']}")
         if e.get("count") not in (None, "killed", "injured", "arrested"):
             raise ValueError(f"lexicon {section}.{lemma}: count must be killed, injured or arrested")
+        if any(not isinstance(w, str) for w in e.get("with") or []):  # YAML reads a bare on/off/yes/no as a bool
+            raise ValueError(f"lexicon {section}.{lemma}: `with` values must be words; quote on, off, yes, no")
         roles = e.get("roles") or {}
         return Trigger(
             lemma=lemma, pos=pos, type=e["type"], mode=e.get("mode"), count=e.get("count"),
@@ -617,6 +622,11 @@ class Coder:
                 place = self.resolve_place(ent.text, focus, doc, near=ctx)
                 if place is not None:
                     self._add_place(doc, ent.start, ent.end, place, places, claim)
+            elif label == "NORP" and not kind:  # "Albanians", "Young Algerians": a people is its civilians
+                iso = self._demonym_country(ent.root.text)
+                if iso and ent.root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "dative") \
+                        and claim(ent.start, ent.end):
+                    mentions.append(Mention(self.state_actor(iso, "CVL", ent.text), ent.start, ent.end, ent.text))
             elif label in ("PERSON", "ORG"):
                 if ent.sent.start in skip_names:
                     continue
@@ -786,6 +796,18 @@ class Coder:
         a.aliases.add(doc[ent.start:j].text if of_iso and not led else ent.text)
         a.aliases.add(name)
         return a
+
+    def _demonym_country(self, word: str) -> str | None:
+        """ISO3 of a plural demonym ("Albanians", "Iraqis", "Filipinos"), from the countries' adjectives."""
+        table = getattr(self, "_demonyms", None)
+        if table is None:
+            table = self._demonyms = {f"{a.lower()}s": iso for iso, c in self.dicts.countries.items()
+                                      for a in c["adjectives"] if not a.lower().endswith("s")}
+            for iso, c in self.dicts.countries.items():  # "Iraqi" -> "Iraqis", "Swiss" stays
+                for a in c["adjectives"]:
+                    if a.lower().endswith("i"):
+                        table.setdefault(f"{a.lower()}s", iso)
+        return table.get(word.lower())
 
     @staticmethod
     def _paragraph_countries(sent: Span, places: list[PlaceMention], mentions: list[Mention]) -> list[str]:
@@ -1230,7 +1252,8 @@ class _DocContext:
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
             if trig and (trig.with_ or trig.senses):
-                objs = {c.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass")}
+                objs = {w for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass")
+                        for w in (c.lemma_.lower(), c.lower_)}  # "ties" (lemma "tie") as written too
                 objs |= {p.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "nsubjpass")  # "a state of
                          for pr in c.children if pr.dep_ == "prep" and pr.lower_ == "of"  # emergency"
                          for p in pr.children if p.dep_ == "pobj"}
@@ -1614,6 +1637,17 @@ class _DocContext:
                     if ct and ct.type == "ASSAULT" and ct.count:
                         self.participle_of[t.i] = c
                         self.consumed.add(c.i)
+        # what a request asks for ("called on Uganda to release the activists", "called for sanctions") has
+        # not happened: it is no event of its own, it gives the request its mode
+        self.request_mode: dict[int, str | None] = {}
+        for t, trig in triggers:
+            cur = t.head if t.dep_ == "dobj" and _light_verb(t.head) else t  # "to hold talks"
+            gov = cur.head if cur.dep_ in ("xcomp", "advcl", "ccomp") else \
+                cur.head.head if cur.dep_ == "pobj" and cur.head.lower_ == "for" else None
+            gtrig = self.trigger_for(gov) if gov is not None and gov is not t else None
+            if gtrig is not None and gtrig.type == "REQUEST" and trig.type != "REQUEST":
+                self.consumed.add(t.i)
+                self.request_mode.setdefault(gov.i, REQUEST_MODES.get(trig.type, "change"))
         for t, trig in triggers:
             if t.i in self.consumed or _is_heading(self.sent_of[t.i][1]):
                 continue
@@ -1622,7 +1656,7 @@ class _DocContext:
     def _code_trigger(self, t: Token, trig: Trigger, noun: tuple[Token, Trigger] | None) -> Iterator[dict[str, Any]]:
         sent_i, sent = self.sent_of[t.i]
         sources = self.role(t, trig, trig.source)
-        mode = trig.mode
+        mode = trig.mode or self.request_mode.get(t.i)
         if noun is not None:
             n_tok, n_trig = noun
             if not sources or any(c.dep_ == "auxpass" for c in t.children):
