@@ -144,6 +144,7 @@ class TreeRSS:
 
         self.interval, self.peak_mb = interval, 0.0
         self.parts_at_peak: dict[str, float] = {}  # role -> MiB at the moment of the peak
+        self.samples: list[float] = []  # total MiB at every sample, in time order
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -161,9 +162,16 @@ class TreeRSS:
                     role = ("flow" if p.pid == me.pid else "prefect server" if "uvicorn" in cmd
                             else "coder workers" if "spawn_main" in cmd else "other")
                     parts[role] = parts.get(role, 0.0) + rss / 2**20
+            self.samples.append(total / 2**20)
             if total / 2**20 > self.peak_mb:
                 self.peak_mb, self.parts_at_peak = total / 2**20, {k: round(v) for k, v in parts.items()}
             self._stop.wait(self.interval)
+
+    def profile(self, parts: int = 10) -> list[int]:
+        """Peak MiB in each tenth of the run: flat when memory does not grow with the corpus."""
+        n = len(self.samples)
+        return [round(max(self.samples[i * n // parts:max((i + 1) * n // parts, i * n // parts + 1)]))
+                for i in range(parts)] if n >= parts else [round(x) for x in self.samples]
 
     def __enter__(self) -> TreeRSS:
         self._t.start()
@@ -324,7 +332,8 @@ def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = N
     return {"pages": pages, "articles": s["articles"], "events": s["rows"]["events"], "seconds": round(secs, 1),
             "end_to_end_per_s": round(pages / secs, 1), "stage_seconds": st, "stage_per_s": per,
             "peak_rss_mb": round(peak_rss_mb(), 1), "peak_rss_tree_mb": round(tree.peak_mb, 1),
-            "peak_rss_tree_parts_mb": tree.parts_at_peak, "floor": floor,
+            "peak_rss_tree_parts_mb": tree.parts_at_peak, "peak_rss_tree_by_tenth_mb": tree.profile(),
+            "floor": floor,
             "share_of_floor": round((pages / secs) / floor["floor_per_s"], 2), "rerun_seconds": again,
             "workers": int(os.environ.get("NEWSEVENTS_WORKERS") or os.cpu_count() or 1)}
 
