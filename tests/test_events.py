@@ -372,3 +372,13 @@ def test_a_people_named_by_its_demonym_is_its_civilians_and_blocking_roads_is_a_
     coded, _ = code_text("Young Algerians blocked roads leading to the city centre on Sunday.", date(2025, 3, 9))
     pro = _one(_rows(coded), event_type="PROTEST")
     assert (pro["source"], pro["event_mode"]) == ("Algerian civilians", "obstruct")
+
+
+def test_they_and_them_refer_to_the_latest_group_but_never_to_their_own_clauses_subject(code_text):
+    coded, _ = code_text("Thousands of protesters marched on parliament in Nairobi. Kenyan police fired volleys of "
+                         "tear gas to stop them from reaching parliament.", date(2025, 6, 26))
+    att = _one(_rows(coded), event_type="ASSAULT")
+    assert (att["source"], att["target"]) == ("Kenyan police", "Kenyan protesters")
+    coded, _ = code_text("Ukrainian forces repelled an attack near Pokrovsk. They also shot down 12 Russian drones.",
+                         date(2025, 6, 26))
+    assert {r["source"] for r in _rows(coded) if r["event_type"] == "ASSAULT"} == {"Ukrainian military"}

@@ -1293,6 +1293,8 @@ class _DocContext:
         m = self.by_token.get(t.i)
         if m is not None:
             return m.actor
+        if t.pos_ == "PRON" and t.lower_ in ("they", "them"):
+            return self._plural_antecedent(t)
         queue = [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "prep", "pobj", "appos", "nummod")]
         steps = 0
         while queue and steps < 12:
@@ -1322,6 +1324,20 @@ class _DocContext:
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
             return self._actor_of_phrase(t.head.head)
         return self._definite_antecedent(t)
+
+    def _plural_antecedent(self, t: Token) -> Actor | None:
+        """'they'/'them': the latest group or state actor named before it in its sentence or the one before,
+        never the subject of a clause the pronoun is in ('officers fired tear gas to stop them': not the
+        officers)."""
+        sent = self.sent_of[t.i][1]
+        start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        own_subjects = {x.i for a in t.ancestors for c in a.children if c.dep_ in ("nsubj", "nsubjpass")
+                        for x in c.subtree}
+        cands = [m for m in reversed(self.mentions) if start <= m.start < t.i and m.actor.kind != "person"
+                 and not any(i in own_subjects for i in range(m.start, m.end))]
+        plural = [m for m in cands if self.doc[m.end - 1].tag_ in ("NNS", "NNPS")]  # "protesters", "the rebels"
+        best = (plural or cands)[:1]
+        return best[0].actor if best else None
 
     def _definite_antecedent(self, t: Token) -> Actor | None:
         """'the commission', 'the group', 'the bloc', 'the airline': the latest actor named before it (within
@@ -1781,6 +1797,10 @@ class _DocContext:
             m = self.by_token.get(x.i)
             if m is not None and m.actor.actor_id not in src:
                 return [(m.actor, x)]
+            if x.pos_ == "PRON" and x.lower_ == "them":  # "fired tear gas to stop them"
+                a = self._plural_antecedent(x)
+                if a is not None and a.actor_id not in src:
+                    return [(a, x)]
             p = self.place_by_token.get(x.i)
             kind, _, iso = x.ent_id_.partition(":")
             if p is not None and p.place.feature_kind == "country":
