@@ -44,6 +44,7 @@ def pool(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int, mmap_
     start), which keeps their memory from growing with freed per-batch arrays."""
     key = (str(data_dir), str(cache_dir), *map(str, extra), str(workers))
     if key not in _POOLS:
+        ensure_gazetteer(data_dir, cache_dir, extra)
         saved = os.environ.get("MALLOC_MMAP_THRESHOLD_")
         if mmap_threshold and saved is None:
             os.environ["MALLOC_MMAP_THRESHOLD_"] = str(mmap_threshold)
@@ -57,6 +58,27 @@ def pool(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int, mmap_
         atexit.register(p.terminate)
         _POOLS[key] = p
     return _POOLS[key]
+
+
+def _build_gazetteer(data_dir: str, cache_dir: str, extra: list[str]) -> None:
+    from transforms.gazetteer import load_or_build  # noqa: PLC0415
+
+    load_or_build(Path(data_dir), Path(cache_dir), [Path(p) for p in extra])
+
+
+def ensure_gazetteer(data_dir: Path, cache_dir: Path, extra: list[Path]) -> None:
+    """Build the gazetteer's cache file, when missing, in a short-lived process: not in every worker at once
+    (each would hold the ~500 MB the build takes), not in the flow's process (which would keep it)."""
+    from transforms.gazetteer import cache_path  # noqa: PLC0415
+
+    if cache_path(Path(data_dir), Path(cache_dir), [Path(p) for p in extra]).exists():
+        return
+    proc = mp.get_context("spawn").Process(target=_build_gazetteer,
+                                           args=(str(data_dir), str(cache_dir), [str(e) for e in extra]))
+    proc.start()
+    proc.join()
+    if proc.exitcode:
+        raise RuntimeError(f"building the gazetteer failed (exit code {proc.exitcode})")
 
 
 def started(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) -> bool:

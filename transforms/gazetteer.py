@@ -394,11 +394,16 @@ def _cache_key(data_dir: Path, extra_files: Iterable[Path]) -> str:
     return h.hexdigest()[:16]
 
 
+def cache_path(data_dir: Path, cache_dir: Path, extra_files: Iterable[Path] = ()) -> Path:
+    """Where ``load_or_build`` keeps the gazetteer for these inputs."""
+    return cache_dir / f"gazetteer-{_cache_key(data_dir, list(extra_files))}.sqlite"
+
+
 def load_or_build(data_dir: Path, cache_dir: Path, extra_files: Iterable[Path] = ()) -> Gazetteer:
     """The gazetteer from its SQLite file in ``cache_dir`` (``StoredGazetteer``), built and written there
     (atomically) when missing; files of other inputs or versions are removed."""
     extra = list(extra_files)
-    path = cache_dir / f"gazetteer-{_cache_key(data_dir, extra)}.sqlite"
+    path = cache_path(data_dir, cache_dir, extra)
     if path.exists():
         try:
             return StoredGazetteer(path)
