@@ -49,7 +49,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "serviceman": "MIL", "servicemen": "MIL", "aircraft": "MIL", "jet": "MIL", "warplane": "MIL", "warship": "MIL",
     "negotiator": "GOV", "youth": "CVL",
     "leader": "GOV", "leadership": "GOV", "president": "GOV", "envoy": "GOV", "ambassador": "GOV",
-    "delegation": "GOV", "delegate": "GOV", "student": "EDU", "teacher": "EDU", "intelligence": "SPY",
+    "delegation": "GOV", "delegate": "GOV",
     "officer": "COP",
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
