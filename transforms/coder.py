@@ -1795,8 +1795,8 @@ class _DocContext:
             x, depth = frontier.pop(0)
             seen += 1
             m = self.by_token.get(x.i)
-            if m is not None and m.actor.actor_id not in src:
-                return [(m.actor, x)]
+            if m is not None and m.actor.actor_id not in src and self.doc[m.start].lower_ not in ("its", "their"):
+                return [(m.actor, x)]  # not "its troops": what the source moves, not whom it acts on
             if x.pos_ == "PRON" and x.lower_ == "them":  # "fired tear gas to stop them"
                 a = self._plural_antecedent(x)
                 if a is not None and a.actor_id not in src:
