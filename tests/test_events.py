@@ -355,9 +355,20 @@ def test_in_a_roundup_bare_police_and_victims_belong_to_their_paragraphs_country
     assert (arrest["source"], arrest["target"]) == ("Georgian police", "Georgian civilians")
 
 
-def test_a_denied_act_is_negated(code_text):
+def test_a_denied_act_is_not_asserted(code_text):
     coded, _ = code_text("Rwanda denies supporting the M23.", date(2025, 3, 9))
-    assert _one(_rows(coded), event_type="SUPPORT")["modality"] == "negated"
+    assert all(r["modality"] != "asserted" for r in _rows(coded) if r["event_type"] == "SUPPORT")
+
+
+def test_what_is_rejected_is_no_event_and_a_protests_demand_is_its_purpose(code_text):
+    coded, _ = code_text("Pakistan rejected an offer from Afghanistan for direct talks.", date(2025, 3, 9))
+    assert {r["event_type"] for r in _rows(coded)} == {"REJECT"}
+    coded, _ = code_text("Thousands of students in Indonesia staged mass demonstrations to demand political reforms.",
+                         date(2025, 3, 9))
+    assert {r["event_type"] for r in _rows(coded)} == {"PROTEST"}
+    coded, _ = code_text("Russia launched an offensive in Kharkiv, killing 20 civilians.", date(2025, 3, 9))
+    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
+    assert len(rows) == 1 and rows[0]["fatalities"] == 20
 
 
 def test_what_a_request_asks_for_is_no_event_of_its_own(code_text):

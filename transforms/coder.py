@@ -1644,9 +1644,15 @@ class _DocContext:
         # "RSF fighters overran the camp, killing hundreds": one attack; the participle gives victims and counts
         self.participle_of: dict[int, Token] = {}
         for t, trig in triggers:
-            if trig.pos != "verb" or trig.type != "ASSAULT":
+            if trig.type != "ASSAULT":
                 continue
-            for c in t.children:
+            if trig.pos == "noun" and t.dep_ == "dobj" and _light_verb(t.head):
+                children = list(t.head.children)  # "launched an offensive, killing 20 civilians"
+            elif trig.pos == "verb":
+                children = list(t.children)
+            else:
+                continue
+            for c in children:
                 if c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG" and not any(
                         x.dep_ in ("nsubj", "nsubjpass") for x in c.children):
                     ct = self.trigger_for(c)
@@ -1655,19 +1661,54 @@ class _DocContext:
                         self.consumed.add(c.i)
         # what a request asks for ("called on Uganda to release the activists", "called for sanctions") has
         # not happened: it is no event of its own, it gives the request its mode
+        # ... and what is rejected ("rejected an offer of talks", "refused to deploy peacekeepers") has not
+        # happened either: the rejection is the event; a protest's demand ("marched to demand reforms") is
+        # the protest's purpose, not a second event
         self.request_mode: dict[int, str | None] = {}
         for t, trig in triggers:
-            cur = t.head if t.dep_ == "dobj" and _light_verb(t.head) else t  # "to hold talks"
-            gov = cur.head if cur.dep_ in ("xcomp", "advcl", "ccomp") else \
-                cur.head.head if cur.dep_ == "pobj" and cur.head.lower_ == "for" else None
-            gtrig = self.trigger_for(gov) if gov is not None and gov is not t else None
-            if gtrig is not None and gtrig.type == "REQUEST" and trig.type != "REQUEST":
+            gov, gtrig = self._governing_trigger(t)
+            if gtrig is None and trig.type == "REQUEST" and t.dep_ in ("advcl", "xcomp") and _light_verb(t.head):
+                gov = next((c for c in t.head.children if c.dep_ == "dobj"), None)  # "staged protests to demand"
+                gtrig = self.trigger_for(gov) if gov is not None else None
+            if gtrig is None:
+                continue
+            if gtrig.type in ("REQUEST", "REJECT") and trig.type not in ("REQUEST", "REJECT"):
                 self.consumed.add(t.i)
-                self.request_mode.setdefault(gov.i, REQUEST_MODES.get(trig.type, "change"))
+                if gtrig.type == "REQUEST":
+                    self.request_mode.setdefault(gov.i, REQUEST_MODES.get(trig.type, "change"))
+            elif gtrig.type == "PROTEST" and trig.type == "REQUEST" and t.dep_ in ("advcl", "xcomp"):
+                self.consumed.add(t.i)
         for t, trig in triggers:
             if t.i in self.consumed or _is_heading(self.sent_of[t.i][1]):
                 continue
             yield from self._code_trigger(t, trig, noun_for_verb.get(t.i))
+
+    def _governing_trigger(self, t: Token) -> tuple[Token | None, Trigger | None]:
+        """The trigger whose complement ``t`` is: 'called on X to release' (xcomp/advcl/ccomp), 'called for
+        sanctions', 'an appeal for deploying troops', 'an offer of talks', 'opposed the deployment' (through
+        a light verb or a noun object of at most two steps)."""
+        cur = t.head if t.dep_ == "dobj" and _light_verb(t.head) else t  # "to hold talks"
+        for _ in range(3):
+            head = cur.head
+            if head is cur:
+                return None, None
+            if cur.dep_ in ("xcomp", "advcl", "ccomp", "dobj") or (cur.dep_ == "pobj" and head.lower_ in ("for", "of")):
+                gov = head.head if cur.dep_ == "pobj" else head
+                gtrig = self.trigger_for(gov)
+                if gtrig is not None and gov is not t:
+                    return gov, gtrig
+                if cur.dep_ == "pobj" or gov.pos_ not in ("NOUN", "PROPN"):
+                    cur = gov
+                    continue
+                return None, None
+            if cur.dep_ == "pcomp" and head.lower_ in ("for", "of"):  # "an appeal for deploying"
+                gov = head.head
+                gtrig = self.trigger_for(gov) if gov is not head else None
+                if gtrig is not None:
+                    return gov, gtrig
+                return None, None
+            return None, None
+        return None, None
 
     def _code_trigger(self, t: Token, trig: Trigger, noun: tuple[Token, Trigger] | None) -> Iterator[dict[str, Any]]:
         sent_i, sent = self.sent_of[t.i]
