@@ -393,3 +393,12 @@ def test_they_and_them_refer_to_the_latest_group_but_never_to_their_own_clauses_
     coded, _ = code_text("Ukrainian forces repelled an attack near Pokrovsk. They also shot down 12 Russian drones.",
                          date(2025, 6, 26))
     assert {r["source"] for r in _rows(coded) if r["event_type"] == "ASSAULT"} == {"Ukrainian military"}
+
+
+def test_untagged_capitals_are_governments_and_participle_adjectives_are_no_events(code_text):
+    coded, _ = code_text("The UAE thanked both Moscow and Kyiv for their cooperation.", date(2025, 2, 5))
+    assert {r["target"] for r in _rows(coded) if r["event_type"] == "SUPPORT"} == {
+        "Russian government", "Ukrainian government"}
+    coded, _ = code_text("U.N. helicopters evacuated the wounded from the besieged Bosnian town of Gorazde.",
+                         date(2025, 2, 5))
+    assert all(r["trigger"] != "besieged" for r in _rows(coded))

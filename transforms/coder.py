@@ -630,6 +630,11 @@ class Coder:
             elif label in ("PERSON", "ORG"):
                 if ent.sent.start in skip_names:
                     continue
+                cap = self.dicts.capitals.get(ent.text.lower())
+                if cap and _actor_position(ent.root):  # a capital the tagger took for a name: "Kyiv agreed"
+                    if claim(ent.start, ent.end):
+                        mentions.append(Mention(self.state_actor(cap, "GOV", ent.text), ent.start, ent.end, ent.text))
+                    continue
                 if len(ent) == 1 and (doc[ent.start].pos_ != "PROPN" or not ent.text[:1].isupper()):
                     continue  # "Photographs", "Defence": a capitalised common word, not a name
                 known_person = any(_same_person(ent.text, p.name, p.aliases) for p in persons)
@@ -651,6 +656,12 @@ class Coder:
                     continue  # "Deputy Defence Minister X": part of a title
                 if claim(ent.start, ent.end):
                     mentions.append(Mention(self._ner_org(ent, focus, places), ent.start, ent.end, ent.text))
+        # capitals the tagger did not tag at all ("thanked Moscow and Kyiv"), in an actor's position
+        for t in doc:
+            if t.i not in used and t.pos_ == "PROPN" and t.text[:1].isupper() and _actor_position(t):
+                cap = self.dicts.capitals.get(t.lower_)
+                if cap and claim(t.i, t.i + 1):
+                    mentions.append(Mention(self.state_actor(cap, "GOV", t.text), t.i, t.i + 1, t.text))
         # short forms the tagger did not tag ("Baghdadi was killed", "Qadir had led"): a capitalised word that
         # is a known person's surname or a variant of it
         heads = {_translit(x)[:2] for p in persons for n in (p.name, *p.aliases) for x in _surname_tokens(n)}
@@ -811,15 +822,20 @@ class Coder:
 
     @staticmethod
     def _paragraph_countries(sent: Span, places: list[PlaceMention], mentions: list[Mention]) -> list[str]:
-        """Countries of the places and actors named in this sentence and the ones before it in its paragraph,
-        in text order."""
+        """Countries of the places and actors named in this sentence and the ones before it in its paragraph
+        (or, when it names none, in the paragraphs before, up to two), in text order."""
         doc = sent.doc
         start = sent.start
-        while start > 0 and "\n" not in doc[start - 1].text_with_ws and not doc[start - 1].is_space:
+        for _ in range(3):  # this paragraph, else up to two before it (a story may run over paragraphs)
+            while start > 0 and "\n" not in doc[start - 1].text_with_ws and not doc[start - 1].is_space:
+                start = doc[start - 1].sent.start
+            found = [(p.start, p.place.country_code) for p in places
+                     if start <= p.start < sent.end and p.place.country_code]
+            found += [(m.start, m.actor.country_code) for m in mentions
+                      if start <= m.start < sent.end and m.actor.country_code]
+            if found or start == 0:
+                break
             start = doc[start - 1].sent.start
-        found = [(p.start, p.place.country_code) for p in places if start <= p.start < sent.end and p.place.country_code]
-        found += [(m.start, m.actor.country_code) for m in mentions
-                  if start <= m.start < sent.end and m.actor.country_code]
         return [iso for _, iso in sorted(found)]
 
     def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
@@ -1249,6 +1265,8 @@ class _DocContext:
                 c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "must" for a in c.children)
                 for c in t.children):
             return lex.get(("verb", "demand"))  # "X said that Y must ...": X demands of Y (PLOVER REQUEST)
+        if t.dep_ == "amod" or (t.dep_ == "compound" and t.tag_ == "VBN"):
+            return None  # "wounded soldiers", "the besieged town", "the banned group": a state, not an event
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
             if trig and (trig.with_ or trig.senses):
@@ -1331,8 +1349,8 @@ class _DocContext:
         officers)."""
         sent = self.sent_of[t.i][1]
         start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-        own_subjects = {x.i for a in t.ancestors for c in a.children if c.dep_ in ("nsubj", "nsubjpass")
-                        for x in c.subtree}
+        own_subjects = {x.i for a in (t.ancestors if t.lower_ == "them" else [t.head])
+                        for c in a.children if c.dep_ in ("nsubj", "nsubjpass") for x in c.subtree}
         cands = [m for m in reversed(self.mentions) if start <= m.start < t.i and m.actor.kind != "person"
                  and not any(i in own_subjects for i in range(m.start, m.end))]
         plural = [m for m in cands if self.doc[m.end - 1].tag_ in ("NNS", "NNPS")]  # "protesters", "the rebels"
@@ -1723,7 +1741,8 @@ class _DocContext:
         part = getattr(self, "participle_of", {}).get(t.i)
         part_trig = self.trigger_for(part) if part is not None else None
         if part is not None and part_trig is not None:
-            targets = self.role(part, part_trig, part_trig.target) or targets
+            own = targets if trig.pos == "noun" else []  # "an offensive against ISIS, killing ...": ISIS
+            targets = own or self.role(part, part_trig, part_trig.target) or targets
         if not sources and trig.type == "MOBILIZE" and trig.with_:  # "troops were sent": their owner sends
             sources = [x for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in trig.with_
                        for x in self.actors_at(c)]
