@@ -402,3 +402,9 @@ def test_untagged_capitals_are_governments_and_participle_adjectives_are_no_even
     coded, _ = code_text("U.N. helicopters evacuated the wounded from the besieged Bosnian town of Gorazde.",
                          date(2025, 2, 5))
     assert all(r["trigger"] != "besieged" for r in _rows(coded))
+
+
+def test_a_countrys_possessive_event_noun_is_the_states_act(code_text):
+    coded, _ = code_text("The move came in response to Iran's missile attack on Israel.", date(2024, 10, 14))
+    att = _one(_rows(coded), event_type="ASSAULT")
+    assert (att["source"], att["target"]) == ("Iranian government", "Israeli government")

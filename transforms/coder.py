@@ -909,6 +909,8 @@ class Coder:
                     sector = "MIL"
                 surface = doc[ent.start:root.head.i + 1].text
                 return Mention(self.state_actor(iso, sector, surface), ent.start, root.head.i + 1, surface)
+            if self._is_trigger(root.head):  # "Iran's missile attack on Israel": the state's act
+                return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
             return None
         if dep in ("compound", "amod", "nmod"):
             return self._modifier_of_event_noun(ent, root.head, iso)
