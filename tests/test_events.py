@@ -408,3 +408,12 @@ def test_a_countrys_possessive_event_noun_is_the_states_act(code_text):
     coded, _ = code_text("The move came in response to Iran's missile attack on Israel.", date(2024, 10, 14))
     att = _one(_rows(coded), event_type="ASSAULT")
     assert (att["source"], att["target"]) == ("Iranian government", "Israeli government")
+
+
+def test_the_city_refers_to_the_latest_city_and_a_country_attacked_is_where_it_happened(code_text):
+    coded, _ = code_text("Arab leaders met in Cairo on Tuesday.\n\nThey endorsed the Egyptian proposal at a summit in "
+                         "the city the following day.", date(2025, 3, 5))
+    assert _one(_rows(coded), event_type="SUPPORT")["place"] == "Cairo"
+    coded, _ = code_text("BRUSSELS — The EU imposed sanctions on Iran Air. The move came in response to Iran's missile "
+                         "attack on Israel.", date(2024, 10, 14))
+    assert _one(_rows(coded), event_type="ASSAULT")["place"] == "Israel"

@@ -1490,10 +1490,40 @@ class _DocContext:
             or any(i in self.by_token for i in range(p.start, p.end))
         return (not locative, named_actor, p.place.feature_kind == "country")
 
+    def _object_country(self, t: Token) -> PlaceMention | None:
+        """A country the event is done 'on/against/in/into' ("Iran's missile attack on Israel"), named as an
+        actor rather than a place: where it happened, when the sentence names no place."""
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "against", "in", "into", "inside"):
+                for p in c.children:
+                    kind, _, iso = p.ent_id_.partition(":")
+                    if p.dep_ == "pobj" and kind == "country" and self.c.gaz.country(iso) is not None:
+                        return PlaceMention(self.c.gaz.country(iso), p.i, p.i + 1, p.text)
+        return None
+
+    def _definite_place(self, sent: Span) -> PlaceMention | None:
+        """'the city', 'the town', 'the camp', 'the same region': the latest place of that kind named before."""
+        kinds = {"city": ("city",), "town": ("city",), "capital": ("city",), "village": ("city",),
+                 "camp": ("feature", "city"), "region": ("admin1", "admin2", "feature", "region"),
+                 "province": ("admin1", "admin2"), "area": ("admin1", "admin2", "feature", "city")}
+        for tok in sent:
+            want = kinds.get(tok.lower_)
+            if want and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that") for c in tok.children) \
+                    or (want and tok.i > 0 and self.doc[tok.i - 1].lower_ in ("city's", "town's")):
+                earlier = [p for p in sorted({id(p): p for p in self.place_by_token.values()}.values(),
+                                             key=lambda p: p.start) if p.end <= tok.i]
+                for p in reversed(earlier):
+                    if p.place.feature_kind in want or (p.place.precision == "region" and "region" in want):
+                        return p
+        return None
+
     def _context_place(self, sent: Span) -> PlaceMention | None:
-        """Where an event whose sentence names no place happened: the last place the sentence before it (same
-        paragraph) puts something in ("in X", "near X"), else the dateline ("BRUSSELS — ..."). Such events have
-        no location_text."""
+        """Where an event whose sentence names no place happened: the place "the city / the camp / the same
+        region" refers to, else the last place the sentence before it (same paragraph) puts something in ("in
+        X", "near X"), else the dateline ("BRUSSELS — ..."). Such events have no location_text."""
+        definite = self._definite_place(sent)
+        if definite is not None:
+            return definite
         if sent.start > 0:
             prev = self.doc[sent.start - 1].sent
             if "\n" not in self.doc[prev.end - 1].text_with_ws and not self.doc[sent.start - 1].is_space:
@@ -1776,6 +1806,9 @@ class _DocContext:
             counts = {k: counts[k] if counts[k] is not None else pc[k] for k in counts}
         place = self.place_for(t if noun is None else noun[0], sent)
         placed_here = place is not None
+        if place is None:
+            place = self._object_country(t if noun is None else noun[0])
+            placed_here = place is not None
         if place is None:
             place = self._context_place(sent)
         when, precision, dsource, dtext = self.date_for(t, sent)
