@@ -43,3 +43,10 @@ def test_parse_count(text, best):
 def test_vague_small_counts_have_a_lower_bound():
     assert parse_count("several") == (3, 2)
     assert parse_count("no number here") is None
+
+
+def test_shot_dead_counts_the_killed(code_text):
+    from datetime import date
+
+    coded, _ = code_text("At least eight people had been shot dead by police in Nairobi.", date(2025, 6, 26))
+    assert [e["fatalities"] for e in coded.events if e["event_type"] == "ASSAULT"] == [8]

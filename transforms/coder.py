@@ -1591,6 +1591,8 @@ class _DocContext:
     def counts_for(self, t: Token, trig: Trigger, victims: list[Token]) -> dict[str, int | None]:
         out: dict[str, int | None] = {"killed": None, "killed_low": None, "injured": None, "arrested": None}
         kind = trig.count
+        if kind == "injured" and any(c.lower_ == "dead" for c in t.children):
+            kind = "killed"  # "shot dead"
         if kind:
             total, low, seen_any = 0, 0, False
             for v in victims:
