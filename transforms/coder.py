@@ -822,17 +822,15 @@ class Coder:
 
     @staticmethod
     def _paragraph_countries(sent: Span, places: list[PlaceMention], mentions: list[Mention]) -> list[str]:
-        """Countries of the places and actors named in this sentence and the ones before it in its paragraph
-        (or, when it names none, in the paragraphs before, up to two), in text order."""
+        """Countries of the places named in this sentence and the ones before it in its paragraph (or, when it
+        names none, in the paragraphs before, up to two), in text order."""
         doc = sent.doc
         start = sent.start
         for _ in range(3):  # this paragraph, else up to two before it (a story may run over paragraphs)
             while start > 0 and "\n" not in doc[start - 1].text_with_ws and not doc[start - 1].is_space:
                 start = doc[start - 1].sent.start
-            found = [(p.start, p.place.country_code) for p in places
+            found = [(p.start, p.place.country_code) for p in places  # where things happen, not who acts
                      if start <= p.start < sent.end and p.place.country_code]
-            found += [(m.start, m.actor.country_code) for m in mentions
-                      if start <= m.start < sent.end and m.actor.country_code]
             if found or start == 0:
                 break
             start = doc[start - 1].sent.start
