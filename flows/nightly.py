@@ -362,6 +362,10 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
         coded = _merge([f.result() for f in futs])
         nxt = next(waves, None)
         pending = submit_code(nxt) if nxt is not None else None
+        if pending is None:  # all coded: free the coder processes before the last validation and publishing
+            from flows import nlp_pool  # noqa: PLC0415
+
+            nlp_pool.shutdown()
         tables = {"articles": arts}
         for name in CODED_TABLES:
             tables[name] = to_table(name, coded[name])

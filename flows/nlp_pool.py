@@ -86,6 +86,15 @@ def started(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) ->
     return (str(data_dir), str(cache_dir), *map(str, extra), str(workers)) in _POOLS
 
 
+def shutdown() -> None:
+    """Stop every coder pool of this process (their ~300 MB each are not needed while a run validates and
+    publishes its last wave); the next batch starts a new one."""
+    while _POOLS:
+        _, p = _POOLS.popitem()
+        p.close()
+        p.join()
+
+
 def code_in_pool(arts: Iterable[dict[str, Any]], data_dir: Path, cache_dir: Path, extra: list[Path],
                  workers: int, mmap_threshold: int = 0) -> Iterator[tuple[str, Any]]:
     """``Coder.code`` over the pool: (article_id, CodedArticle) in input order."""
