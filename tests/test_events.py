@@ -417,3 +417,12 @@ def test_the_city_refers_to_the_latest_city_and_a_country_attacked_is_where_it_h
     coded, _ = code_text("BRUSSELS — The EU imposed sanctions on Iran Air. The move came in response to Iran's missile "
                          "attack on Israel.", date(2024, 10, 14))
     assert _one(_rows(coded), event_type="ASSAULT")["place"] == "Israel"
+
+
+def test_allowing_access_or_return_is_retreat_and_detainees_are_civilians(code_text):
+    coded, _ = code_text("Sudan allowed aid convoys into Darfur.", date(2025, 3, 9))
+    assert _one(_rows(coded), event_type="RETREAT")["event_mode"] == "access"
+    coded, _ = code_text("Turkey will allow 13,000 refugees to return home.", date(2025, 3, 9))
+    assert _one(_rows(coded), event_type="AGREE")["source"] == "Turkish government"  # a pledge (PLOVER)
+    coded, _ = code_text("Israeli soldiers beat up Palestinian detainees.", date(2025, 3, 9))
+    assert _one(_rows(coded), event_type="ASSAULT")["target"] == "Palestinian civilians"

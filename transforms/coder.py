@@ -50,7 +50,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "negotiator": "GOV", "youth": "CVL",
     "leader": "GOV", "leadership": "GOV", "president": "GOV", "envoy": "GOV", "ambassador": "GOV",
     "delegation": "GOV", "delegate": "GOV",
-    "officer": "COP",
+    "officer": "COP", "detainee": "CVL", "inmate": "CVL",
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
@@ -1270,7 +1270,7 @@ class _DocContext:
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
             if trig and (trig.with_ or trig.senses):
-                objs = {w for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass")
+                objs = {w for c in t.children if c.dep_ in ("dobj", "prt", "prep", "nsubjpass", "xcomp", "ccomp")
                         for w in (c.lemma_.lower(), c.lower_)}  # "ties" (lemma "tie") as written too
                 objs |= {p.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "nsubjpass")  # "a state of
                          for pr in c.children if pr.dep_ == "prep" and pr.lower_ == "of"  # emergency"
