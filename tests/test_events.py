@@ -426,3 +426,11 @@ def test_allowing_access_or_return_is_retreat_and_detainees_are_civilians(code_t
     assert _one(_rows(coded), event_type="AGREE")["source"] == "Turkish government"  # a pledge (PLOVER)
     coded, _ = code_text("Israeli soldiers beat up Palestinian detainees.", date(2025, 3, 9))
     assert _one(_rows(coded), event_type="ASSAULT")["target"] == "Palestinian civilians"
+
+
+def test_a_warning_targets_whom_it_is_against_and_the_act_warned_against_is_no_event(code_text):
+    coded, _ = code_text("Josep Borrell warned that the bloc was ready to take further steps against Iran.",
+                         date(2024, 10, 14))
+    assert _one(_rows(coded), event_type="THREATEN")["target"] == "Iranian government"
+    coded, _ = code_text("Russia warned Ukraine against attacking Crimea.", date(2024, 10, 14))
+    assert {r["event_type"] for r in _rows(coded)} == {"THREATEN"}

@@ -1722,7 +1722,8 @@ class _DocContext:
                 gtrig = self.trigger_for(gov) if gov is not None else None
             if gtrig is None:
                 continue
-            if gtrig.type in ("REQUEST", "REJECT") and trig.type not in ("REQUEST", "REJECT"):
+            warned_against = gtrig.type == "THREATEN" and t.dep_ == "pcomp" and t.head.lower_ == "against"
+            if (gtrig.type in ("REQUEST", "REJECT") and trig.type not in ("REQUEST", "REJECT")) or warned_against:
                 self.consumed.add(t.i)
                 if gtrig.type == "REQUEST":
                     self.request_mode.setdefault(gov.i, REQUEST_MODES.get(trig.type, "change"))
@@ -1751,7 +1752,7 @@ class _DocContext:
                     cur = gov
                     continue
                 return None, None
-            if cur.dep_ == "pcomp" and head.lower_ in ("for", "of"):  # "an appeal for deploying"
+            if cur.dep_ == "pcomp" and head.lower_ in ("for", "of", "against"):  # "an appeal for deploying"
                 gov = head.head
                 gtrig = self.trigger_for(gov) if gov is not head else None
                 if gtrig is not None:
