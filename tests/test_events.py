@@ -434,3 +434,10 @@ def test_a_warning_targets_whom_it_is_against_and_the_act_warned_against_is_no_e
     assert _one(_rows(coded), event_type="THREATEN")["target"] == "Iranian government"
     coded, _ = code_text("Russia warned Ukraine against attacking Crimea.", date(2024, 10, 14))
     assert {r["event_type"] for r in _rows(coded)} == {"THREATEN"}
+
+
+def test_a_subject_it_is_the_latest_singular_organisation_or_state(code_text):
+    coded, _ = code_text("Russia and Ukraine freed 150 prisoners in an exchange mediated by the United Arab Emirates. "
+                         "It thanked both Moscow and Kyiv for their cooperation.", date(2025, 2, 5))
+    assert {(r["source"], r["target"]) for r in _rows(coded) if r["event_type"] == "SUPPORT"} == {
+        ("Emirati government", "Russian government"), ("Emirati government", "Ukrainian government")}

@@ -1313,6 +1313,8 @@ class _DocContext:
             return m.actor
         if t.pos_ == "PRON" and t.lower_ in ("they", "them"):
             return self._plural_antecedent(t)
+        if t.pos_ == "PRON" and t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass"):
+            return self._plural_antecedent(t, singular=True)
         queue = [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "prep", "pobj", "appos", "nummod")]
         steps = 0
         while queue and steps < 12:
@@ -1343,18 +1345,20 @@ class _DocContext:
             return self._actor_of_phrase(t.head.head)
         return self._definite_antecedent(t)
 
-    def _plural_antecedent(self, t: Token) -> Actor | None:
-        """'they'/'them': the latest group or state actor named before it in its sentence or the one before,
-        never the subject of a clause the pronoun is in ('officers fired tear gas to stop them': not the
-        officers)."""
+    def _plural_antecedent(self, t: Token, singular: bool = False) -> Actor | None:
+        """'they'/'them' (or a subject 'it', ``singular``): the latest group, organisation or state actor named
+        before it in its sentence or the one before, never the subject of a clause the pronoun is in
+        ('officers fired tear gas to stop them': not the officers)."""
         sent = self.sent_of[t.i][1]
         start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
         own_subjects = {x.i for a in (t.ancestors if t.lower_ == "them" else [t.head])
                         for c in a.children if c.dep_ in ("nsubj", "nsubjpass") for x in c.subtree}
         cands = [m for m in reversed(self.mentions) if start <= m.start < t.i and m.actor.kind != "person"
                  and not any(i in own_subjects for i in range(m.start, m.end))]
+        if singular:  # "it": an organisation or a state named in the singular ("the United Arab Emirates")
+            cands = [m for m in cands if self.doc[m.end - 1].tag_ not in ("NNS",)]
         plural = [m for m in cands if self.doc[m.end - 1].tag_ in ("NNS", "NNPS")]  # "protesters", "the rebels"
-        best = (plural or cands)[:1]
+        best = (cands if singular else plural or cands)[:1]
         return best[0].actor if best else None
 
     def _definite_antecedent(self, t: Token) -> Actor | None:
