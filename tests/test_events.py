@@ -441,3 +441,10 @@ def test_a_subject_it_is_the_latest_singular_organisation_or_state(code_text):
                          "It thanked both Moscow and Kyiv for their cooperation.", date(2025, 2, 5))
     assert {(r["source"], r["target"]) for r in _rows(coded) if r["event_type"] == "SUPPORT"} == {
         ("Emirati government", "Russian government"), ("Emirati government", "Ukrainian government")}
+
+
+def test_a_participle_after_its_victims_targets_them_and_not_the_main_subjects_act(code_text):
+    coded, _ = code_text("Moscow agreed to hand over the bodies of 757 Ukrainian soldiers killed in fighting.",
+                         date(2025, 2, 5))
+    att = _one(_rows(coded), event_type="ASSAULT")
+    assert (att["source"], att["target"], att["fatalities"]) == (None, "Ukrainian military", 757)

@@ -1389,6 +1389,11 @@ class _DocContext:
                 continue
             if pat == "nsubj" and passive:
                 continue
+            if pat == "nsubjpass" and t.dep_ == "acl" and t.tag_ == "VBN":  # "soldiers killed in fighting"
+                got = self.actors_at(t.head)
+                if got:
+                    return got
+                continue
             if pat.startswith("deep:"):
                 word = pat[5:]
                 for x in t.subtree:
@@ -1438,6 +1443,8 @@ class _DocContext:
         people were shot')."""
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and not _light_verb(t.head):
             return []
+        if t.dep_ == "acl" and t.tag_ == "VBN":
+            return []  # "the bodies of soldiers killed in fighting": not the main clause's subject's doing
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj" and t.head.lower_ not in PARTICIPATION_PREPS:
             return []  # "cracked down on protests", "an inquiry into every death": not the subject's doing
         cur = t
