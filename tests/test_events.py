@@ -448,3 +448,10 @@ def test_a_participle_after_its_victims_targets_them_and_not_the_main_subjects_a
                          date(2025, 2, 5))
     att = _one(_rows(coded), event_type="ASSAULT")
     assert (att["source"], att["target"], att["fatalities"]) == (None, "Ukrainian military", 757)
+
+
+def test_a_mobilisation_targets_the_foreign_country_it_goes_to_never_the_forces_it_moves(code_text):
+    coded, _ = code_text("Israel has strengthened its forces in Lebanon.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="MOBILIZE")["target"] == "Lebanese government"
+    coded, _ = code_text("Kenya deployed troops in Nairobi.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="MOBILIZE")["target"] is None

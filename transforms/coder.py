@@ -455,7 +455,7 @@ class Coder:
             return None
         best = hits[0]
         head = ent.root
-        while head.dep_ == "conj" and head.head is not head:
+        while head.dep_ == "conj" and head.head.i != head.i:
             head = head.head
         prep = head.head if head.dep_ == "pobj" else None
         locative = prep is not None and (prep.lower_ in LOCATIVE_PREPS or (
@@ -880,7 +880,7 @@ class Coder:
         """'a U.S. airstrike', 'an American military operation': the country's military (force events)
         or government (other events) is the source."""
         cur = head
-        while cur.dep_ in ("amod", "compound") and cur.head is not cur and cur.pos_ in ("ADJ", "NOUN") and cur.i < cur.head.i:
+        while cur.dep_ in ("amod", "compound") and cur.head.i != cur.i and cur.pos_ in ("ADJ", "NOUN") and cur.i < cur.head.i:
             if self.lexicon.get(("noun", cur.lemma_.lower())):
                 break
             cur = cur.head
@@ -1061,7 +1061,7 @@ def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
 def _actor_position(t: Token) -> bool:
     """Whether a capital's name stands where an actor stands (subject, object, "talks with X"), so it means
     the government ("Moscow agreed", "thanked Moscow and Kyiv"), not the place ("in Moscow")."""
-    while t.dep_ == "conj" and t.head is not t:
+    while t.dep_ == "conj" and t.head.i != t.i:
         t = t.head
     if t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative") and t.head.pos_ in ("VERB", "AUX"):
         return True
@@ -1086,7 +1086,7 @@ def _governor(tok: Token) -> Token:
     """The verb governing a noun ('the operation led to the death' -> 'led')."""
     cur = tok
     for _ in range(3):
-        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+        if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
             return cur
         cur = cur.head
     return cur
@@ -1424,6 +1424,15 @@ class _DocContext:
                         return got
         return []
 
+    @staticmethod
+    def _not_what_moves(t: Token, trig: Trigger, targets: list) -> list:
+        """The `with` object says what is done ("send troops", "impose a curfew") and a mobilisation's object
+        is what moves ("deployed troops"): neither is the target."""
+        if not trig.with_ and trig.type != "MOBILIZE":
+            return targets
+        return [x for x in targets if x[1] is None or x[1].dep_ not in ("dobj", "nsubjpass") or x[1].head.i != t.i
+                or (trig.type != "MOBILIZE" and x[1].lemma_.lower() not in trig.with_)]
+
     def _protest_addressee(self, sources: list[tuple[Actor, Token]], t: Token) -> list[tuple[Actor, Token | None]]:
         """A protest that names no target is addressed to the government of the protesters' country (or of
         the country it takes place in): 'thousands marched in Nairobi against tax rises' -> Kenyan government."""
@@ -1455,10 +1464,10 @@ class _DocContext:
                         got = self.actors_at(c)
                         if got:
                             return got
-            if cur.dep_ in ("ROOT",) and cur is not t:
+            if cur.dep_ in ("ROOT",) and cur.i != t.i:
                 break
             head = cur.head
-            if head is cur:
+            if head.i == cur.i:
                 break
             own_subj = [c for c in cur.children if c.dep_ == "nsubj"]
             if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS and (
@@ -1467,7 +1476,7 @@ class _DocContext:
                 break  # "the strikes hit ..., X said": the speaker is not the agent; "X said it would ..." is
             if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp") or t.pos_ == "NOUN":
                 for c in head.children:
-                    if c.dep_ == "nsubj" and c is not t:
+                    if c.dep_ == "nsubj":  # (the trigger itself too: "Iran's attack hit ...")
                         got = self.actors_at(c)
                         if got:
                             return got
@@ -1481,7 +1490,7 @@ class _DocContext:
     def place_for(self, t: Token, sent: Span) -> PlaceMention | None:
         sub = {x.i for x in t.subtree}
         head = t.head
-        if t.dep_ in ("pobj", "dobj") and head is not t:
+        if t.dep_ in ("pobj", "dobj") and head.i != t.i:
             sub |= {x.i for x in head.subtree}
         cands = sorted(self._sentence_places(sent), key=self._place_rank)  # stable: text order among equals
         inside = [p for p in cands if p.start in sub]
@@ -1752,12 +1761,12 @@ class _DocContext:
         cur = t.head if t.dep_ == "dobj" and _light_verb(t.head) else t  # "to hold talks"
         for _ in range(3):
             head = cur.head
-            if head is cur:
+            if head.i == cur.i:
                 return None, None
             if cur.dep_ in ("xcomp", "advcl", "ccomp", "dobj") or (cur.dep_ == "pobj" and head.lower_ in ("for", "of")):
                 gov = head.head if cur.dep_ == "pobj" else head
                 gtrig = self.trigger_for(gov)
-                if gtrig is not None and gov is not t:
+                if gtrig is not None and gov.i != t.i:
                     return gov, gtrig
                 if cur.dep_ == "pobj" or gov.pos_ not in ("NOUN", "PROPN"):
                     cur = gov
@@ -1765,7 +1774,7 @@ class _DocContext:
                 return None, None
             if cur.dep_ == "pcomp" and head.lower_ in ("for", "of", "against"):  # "an appeal for deploying"
                 gov = head.head
-                gtrig = self.trigger_for(gov) if gov is not head else None
+                gtrig = self.trigger_for(gov) if gov.i != head.i else None
                 if gtrig is not None:
                     return gov, gtrig
                 return None, None
@@ -1833,13 +1842,11 @@ class _DocContext:
         elif modality == "negated" and sources and etype in REFUSAL_MODES:
             # "will not accept refugees", "did not agree to the plan": the actor's refusal is the event (REJECT)
             etype, mode, modality = "REJECT", REFUSAL_MODES[etype], "asserted"
+        targets = self._not_what_moves(t, trig, targets)
         if not targets and pairs is None:
-            targets = self._nearby_targets(t, trig, sources)
+            targets = self._not_what_moves(t, trig, self._nearby_targets(t, trig, sources))
         if not targets and pairs is None and etype == "PROTEST":
             targets = self._protest_addressee(sources, t)
-        if trig.with_:  # the `with` object says what is done ("send troops"), not to whom
-            targets = [x for x in targets if x[1] is None or x[1].lemma_.lower() not in trig.with_
-                       or x[1].dep_ not in ("dobj", "nsubjpass")]
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
@@ -1914,8 +1921,10 @@ class _DocContext:
                 iso = p.place.country_code or ""
             elif kind != "adj" or x.dep_ not in ("amod", "compound"):  # "an Indian proposal"
                 iso = ""
-            if iso in self.c.dicts.countries and trig.type not in PLACE_TARGET_EXCLUDED:
-                a = self.c.state_actor(iso, "GOV")
+            foreign = not any(a.country_code == iso for a, _ in sources)
+            if iso in self.c.dicts.countries and (trig.type not in PLACE_TARGET_EXCLUDED
+                                                  or (trig.type == "MOBILIZE" and foreign)):
+                a = self.c.state_actor(iso, "GOV")  # "strengthened its forces in Lebanon": Lebanon's government
                 if a.actor_id not in src:
                     return [(a, x)]
             if depth < 4:
@@ -1925,7 +1934,7 @@ class _DocContext:
         if sub_place is not None:  # no actor: a town or region the event acts on stands for its country
             p, x = sub_place
             iso = p.place.country_code
-            direct = x.head is t and x.dep_ in ("dobj", "nsubjpass")
+            direct = x.head.i == t.i and x.dep_ in ("dobj", "nsubjpass")
             if iso in self.c.dicts.countries and (trig.type not in PLACE_TARGET_EXCLUDED or direct):
                 # "shelled Juba": its people; "evacuate settlements in the Gaza Strip": its government, or its
                 # people when the source is that government ("lifted the emergency in West Darfur")
@@ -1940,7 +1949,8 @@ class _DocContext:
         """Protesters without a named organisation: protesters of the country their subject phrase names
         ("Iraqi Kurds", "Nigerians"), else of the sentence's place, else of the page."""
         gov = t if t.pos_ == "VERB" else (t.head if t.dep_ in ("dobj", "nsubj") else None)
-        subj = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c is not t), None) if gov else None
+        # the protest noun itself may be the subject: "marches turned into running battles"
+        subj = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")), None) if gov else None
         if subj is None or subj.pos_ == "PRON" or subj.ent_type_ in ("ORG", "PERSON", "GPE"):
             return []
         iso = None
