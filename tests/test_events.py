@@ -455,3 +455,10 @@ def test_a_mobilisation_targets_the_foreign_country_it_goes_to_never_the_forces_
     assert _one(_rows(coded), event_type="MOBILIZE")["target"] == "Lebanese government"
     coded, _ = code_text("Kenya deployed troops in Nairobi.", date(2025, 3, 1))
     assert _one(_rows(coded), event_type="MOBILIZE")["target"] is None
+
+
+def test_forces_put_or_kept_on_alert_are_mobilised(code_text):
+    coded, _ = code_text("Russia put its nuclear forces on high alert.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Russian government"
+    coded, _ = code_text("Israeli troops remained on alert in the West Bank.", date(2025, 3, 1))
+    assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Israeli military"

@@ -1277,6 +1277,8 @@ class _DocContext:
                          for p in pr.children if p.dep_ == "pobj"}
                 objs |= {c.lemma_.lower() for o in t.children if o.dep_ in ("dobj", "nsubjpass")  # "martial law"
                          for c in o.children if c.dep_ in ("amod", "compound")}
+                objs |= {p.lemma_.lower() for c in t.children if c.dep_ == "prep"  # "remained on alert"
+                         for p in c.children if p.dep_ == "pobj"}
                 return trig.sense_for(objs)
             return trig
         if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):  # "in March" is no march
