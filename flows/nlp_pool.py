@@ -20,7 +20,7 @@ _CODER: Any = None
 _POOLS: dict[tuple[str, ...], Any] = {}
 CHUNK = 4  # articles per message: small enough to keep both workers busy to the end of a batch
 # a worker is replaced after this many chunks (1,000 articles, ~4 min of work; its replacement loads in ~5 s):
-# a worker's memory creeps up from ~500 MB by heap fragmentation (~740 MB after 2,000 articles), a fresh one's
+# a worker's memory creeps up from ~200 MB by heap fragmentation (~330 MB after 1,000 articles), a fresh one's
 # does not
 RECYCLE_CHUNKS = 250
 
