@@ -723,7 +723,7 @@ class Coder:
                 iso = next((p.place.country_code for p in places
                             if sent.start <= p.start < sent.end and p.place.country_code), None)
             if iso is None and focus:  # a roundup: a paragraph about another country than the page's
-                local = self._paragraph_countries(sent, places, mentions)
+                local = self._paragraph_countries(sent, places)
                 if local and focus[0] not in local:
                     iso = local[-1]
             iso = iso or (focus[0] if focus else None)
@@ -821,7 +821,7 @@ class Coder:
         return table.get(word.lower())
 
     @staticmethod
-    def _paragraph_countries(sent: Span, places: list[PlaceMention], mentions: list[Mention]) -> list[str]:
+    def _paragraph_countries(sent: Span, places: list[PlaceMention]) -> list[str]:
         """Countries of the places named in this sentence and the ones before it in its paragraph (or, when it
         names none, in the paragraphs before, up to two), in text order."""
         doc = sent.doc
@@ -1339,8 +1339,7 @@ class _DocContext:
                     if p.place.country_code in self.c.dicts.countries]
             iso = here[0] if here else None
             if iso is None:  # a roundup: the paragraph is about another country than the page's
-                places = sorted({id(p): p for p in self.place_by_token.values()}.values(), key=lambda p: p.start)
-                local = self.c._paragraph_countries(self.sent_of[t.i][1], places, self.mentions)
+                local = self.c._paragraph_countries(self.sent_of[t.i][1], self._places_in_order())
                 iso = local[-1] if local and self.focus[0] not in local else self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
@@ -1530,8 +1529,7 @@ class _DocContext:
             want = kinds.get(tok.lower_)
             if want and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that") for c in tok.children) \
                     or (want and tok.i > 0 and self.doc[tok.i - 1].lower_ in ("city's", "town's")):
-                earlier = [p for p in sorted({id(p): p for p in self.place_by_token.values()}.values(),
-                                             key=lambda p: p.start) if p.end <= tok.i]
+                earlier = [p for p in self._places_in_order() if p.end <= tok.i]
                 for p in reversed(earlier):
                     if p.place.feature_kind in want or (p.place.precision == "region" and "region" in want):
                         return p
@@ -1556,6 +1554,14 @@ class _DocContext:
                 if p.start == first.start and p.end < len(self.doc) and self.doc[p.end].text in ("—", "–", "-", ","):
                     return p
         return None
+
+    def _places_in_order(self) -> list[PlaceMention]:
+        """Every place mention of the article, in text order (computed once)."""
+        got = getattr(self, "_ordered_places", None)
+        if got is None:
+            got = self._ordered_places = sorted({id(p): p for p in self.place_by_token.values()}.values(),
+                                                key=lambda p: p.start)
+        return got
 
     def _sentence_places(self, sent: Span) -> list[PlaceMention]:
         out, seen = [], set()
