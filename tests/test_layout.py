@@ -73,28 +73,27 @@ def test_lexicon_rejects_unknown_modes(tmp_path):
         load_lexicon(bad)
 
 
+def _load_with_extra_verb(tmp_path: Path, line: str) -> None:
+    """Load the shipped lexicon with one more line at the top of its verbs."""
+    path = tmp_path / "lexicon.yaml"
+    path.write_text((REPO / "data" / "lexicon.yaml").read_text().replace("verbs:\n", f"verbs:\n  {line}\n", 1))
+    load_lexicon(path)
+
+
 def test_lexicon_rejects_a_lemma_given_twice_and_reads_senses_in_order(tmp_path):
     import pytest
 
-    text = (REPO / "data" / "lexicon.yaml").read_text()
-    dup = tmp_path / "dup.yaml"
-    dup.write_text(text.replace("verbs:\n", "verbs:\n  kill: {type: ASSAULT}\n", 1))
     with pytest.raises(ValueError, match="'kill' appears twice"):
-        load_lexicon(dup)
+        _load_with_extra_verb(tmp_path, "kill: {type: ASSAULT}")
     send = load_lexicon(REPO / "data" / "lexicon.yaml")[("verb", "send")]
     assert send.sense_for({"troop"}).type == "MOBILIZE" and send.sense_for({"aid"}).type == "AID"
     assert send.sense_for({"letter"}) is None
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("verbs:\n", "verbs:\n  zap: [{type: ASSAULT}, {type: COERCE}]\n", 1))
     with pytest.raises(ValueError, match="needs `with`"):
-        load_lexicon(bad)
+        _load_with_extra_verb(tmp_path, "zap: [{type: ASSAULT}, {type: COERCE}]")
 
 
 def test_lexicon_rejects_with_values_yaml_reads_as_booleans(tmp_path):
     import pytest
 
-    text = (REPO / "data" / "lexicon.yaml").read_text()
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("verbs:\n", "verbs:\n  zap: {type: ASSAULT, with: [on]}\n", 1))
     with pytest.raises(ValueError, match="quote on, off"):
-        load_lexicon(bad)
+        _load_with_extra_verb(tmp_path, "zap: {type: ASSAULT, with: [on]}")
