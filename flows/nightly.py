@@ -37,7 +37,7 @@ from flows.warc import WarcSink
 from schemas.codes import RETRIEVED_OUTCOMES
 from schemas.tables import ALL_TABLES
 from transforms.clean import clean_html, clean_record
-from transforms.tables import DupSignature, article_row, find_duplicates, signature, to_table
+from transforms.tables import Signatures, article_row, find_duplicates, to_table
 
 CODED_TABLES = ("actors", "locations", "events", "actor_mentions", "location_mentions")
 _CODERS: dict[str, Any] = {}
@@ -325,13 +325,14 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     stage = Staging(wh, run_id)
     t0 = time.perf_counter()
     rejected: list[dict[str, Any]] = []
-    sigs: list[DupSignature] = []
+    sigs = Signatures()
     futures = deque(load_and_clean.submit(_q([i.as_dict() for i in batch]), settings)
                     for batch in _chunks(items, settings.batch_size))
     while futures:  # submitted: batches run concurrently on the flow's task runner (threads or Dask)
         got, rej = futures.popleft().result()
         stage.write("clean", to_table("articles", got), schema_of="articles")
-        sigs.extend(signature(r) for r in got)
+        for r in got:
+            sigs.add(r)
         rejected.extend(rej)
     timings["load_clean"] = time.perf_counter() - t0
 

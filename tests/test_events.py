@@ -462,3 +462,25 @@ def test_forces_put_or_kept_on_alert_are_mobilised(code_text):
     assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Russian government"
     coded, _ = code_text("Israeli troops remained on alert in the West Bank.", date(2025, 3, 1))
     assert _one(_rows(coded), event_type="MOBILIZE")["source"] == "Israeli military"
+
+
+def test_fighting_between_two_sides_has_the_first_as_source_and_the_second_as_target(code_text):
+    coded, _ = code_text("Aid deliveries stopped after fighting between the Congolese army and M23 rebels reached "
+                         "the town in June.", date(2024, 11, 7))
+    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
+    assert [(r["source"], r["target"]) for r in rows] == [("Congolese military", "M23")]
+
+
+def test_a_named_person_killed_counts_one_death_through_who_or_an_apposition(code_text):
+    coded, _ = code_text("The founder of the group, Abu Bakr al-Baghdadi, who was killed in a U.S. raid in 2019, "
+                         "led it for years. His deputy, Abu Hassan al-Muhajir, was killed in an American "
+                         "military operation.", date(2024, 10, 16))
+    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
+    assert {r["target"]: r["fatalities"] for r in rows} == {"Abu Bakr al-Baghdadi": 1, "Abu Hassan al-Muhajir": 1}
+
+
+def test_the_possessor_of_an_arrest_is_the_one_arrested(code_text):
+    coded, _ = code_text("After Ahmed Karimov's arrest in Istanbul, his supporters gathered outside the court.",
+                         date(2024, 10, 16))
+    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
+    assert rows and rows[0]["target"] == "Ahmed Karimov" and rows[0]["source"] != "Ahmed Karimov"

@@ -54,3 +54,33 @@ def test_briefs_that_differ_in_one_word_are_different_events_but_identical_brief
     mark_duplicates(rows)
     assert rows[1]["duplicate_of"] is None  # 'threatened to ban' is not 'banned'
     assert rows[2]["duplicate_of"] == rows[0]["article_id"]
+
+
+def test_duplicate_candidates_come_from_sorted_bucket_keys_not_a_bucket_index():
+    """Many articles, few copies: the columnar signatures find exactly the planted copies, at any order."""
+    import random
+
+    from transforms.tables import Signatures, find_duplicates
+
+    rng = random.Random(7)
+    vocab = [f"term{i}x" for i in range(5000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(200)) for _ in range(600)]
+    rows = [{"article_id": f"a{i}", "text": t, "url": f"https://x.example/{i}", "fingerprint": f"{rng.getrandbits(64):016x}",
+             "published_at": None} for i, t in enumerate(texts)]
+    copies = {}
+    for k, src in enumerate((3, 50, 400)):  # rewrites keeping 80 % of the words
+        words = texts[src].split()
+        words[:40] = [rng.choice(vocab) for _ in range(40)]
+        rows.append({"article_id": f"c{k}", "text": " ".join(words), "url": f"https://y.example/{k}",
+                     "fingerprint": f"{rng.getrandbits(64):016x}", "published_at": None})
+        copies[f"c{k}"] = f"a{src}"
+    near = rng.getrandbits(64)  # a copy found by its simhash (3 bits apart) though its words were rewritten
+    rows[10]["fingerprint"] = f"{near:016x}"
+    rows.append({"article_id": "s", "text": " ".join(rng.choice(vocab) for _ in range(200)),
+                 "url": "https://z.example/s", "fingerprint": f"{near ^ 0b1011:016x}", "published_at": None})
+    copies["s"] = "a10"
+    rows.append({**rows[5], "url": "https://x.example/5"})  # the same article again
+    copies["a5"] = "a5"
+    out = find_duplicates(Signatures(rows))
+    got = {r["article_id"]: d for r, d in zip(rows, out, strict=True) if d}
+    assert got == copies

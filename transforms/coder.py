@@ -1425,6 +1425,18 @@ class _DocContext:
                         return got
         return []
 
+    def _between_sides(self, t: Token) -> list[tuple[Actor, Token]]:
+        """The actors of a 'between X and Y' phrase of the trigger, in text order, each once."""
+        out: list[tuple[Actor, Token]] = []
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "between":
+                span = {x.i for x in c.subtree}
+                for m in self.mentions:
+                    tok = self.doc[m.end - 1]
+                    if tok.i in span and all(m.actor.actor_id != a.actor_id for a, _ in out):
+                        out.append((m.actor, tok))
+        return out
+
     @staticmethod
     def _not_what_moves(t: Token, trig: Trigger, targets: list) -> list:
         """The `with` object says what is done ("send troops", "impose a curfew") and a mobilisation's object
@@ -1650,9 +1662,12 @@ class _DocContext:
         if v.like_num or v.lower_ in ("dozen", "dozens", "hundreds", "thousands", "scores"):
             phrase = self.doc[min(x.i for x in v.subtree if x.i <= v.i):v.i + 1].text
             return parse_count(phrase)
-        m = self.by_token.get(v.i)
-        if m is not None and m.actor.kind == "person":
-            return 1, 1
+        if v.lower_ in ("who", "whom", "that") and v.head.dep_ == "relcl":  # "al-Baghdadi, who was killed"
+            v = v.head.head
+        for x in [v, *(c for c in v.children if c.dep_ == "appos")]:  # "his predecessor, Abu al-Hassan, was killed"
+            m = self.by_token.get(x.i)
+            if m is not None and m.actor.kind == "person":
+                return 1, 1
         return None
 
     def modality(self, t: Token) -> tuple[str, str | None]:
@@ -1809,6 +1824,10 @@ class _DocContext:
                        for x in self.actors_at(c)]
         targets = [x for x in targets if all(x[0].actor_id != s[0].actor_id for s in sources)]
 
+        if not sources:  # "fighting between the army and M23 rebels": the first side named acts on the second
+            sides = self._between_sides(t)
+            if len(sides) >= 2:
+                sources, targets = sides[:1], sides[1:2]
         if len(sources) >= 2 and not targets and trig.type in SYMMETRIC_TYPES:
             # "Russia and Ukraine freed prisoners", "X and Y held talks": each side acts on the other
             pairs = [(a, b) for a in sources for b in sources if a[0].actor_id != b[0].actor_id]

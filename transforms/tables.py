@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,99 +79,157 @@ def _content_words(text: str | None) -> set[str]:
 
 
 def _word_hashes(words: set[str]) -> np.ndarray:
-    return np.unique(np.fromiter((int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
-                                  for w in words), dtype=np.uint64, count=len(words)))
+    """Sorted unique 32-bit hashes of the words (two of a text's ~400 words share a hash with p ~ 2e-5)."""
+    return np.unique(np.fromiter((int.from_bytes(hashlib.blake2b(w.encode(), digest_size=4).digest(), "big")
+                                  for w in words), dtype=np.uint32, count=len(words)))
 
 
 def _minhash(hs: np.ndarray) -> np.ndarray:
-    return ((hs[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
+    x = hs.astype(np.uint64)
+    return ((x[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
 
 
-@dataclass(frozen=True)
-class DupSignature:
-    """What duplicate detection keeps of an article (~3 KB for a 700-word text: its content words as 64-bit
-    hashes, a MinHash, the simhash) while the texts themselves are streamed to disk."""
-
-    article_id: str
-    order: tuple  # (published_at, url): the earliest publication is the original
-    fingerprint: int | None  # 64-bit simhash
-    words: np.ndarray  # sorted unique 64-bit hashes of the content words (exact overlap test)
-    minhash: np.ndarray | None  # _PERMS values for the LSH buckets; None without text
+_SIM_BIT = np.uint64(1 << 63)
+_BAND_MIX = np.array([int.from_bytes(hashlib.blake2b(f"band{i}".encode(), digest_size=8).digest(), "big") | 1
+                      for i in range(2 * _BANDS)], dtype=np.uint64).reshape(_BANDS, 2)
+_PAIR_I, _PAIR_J = (np.array(x, dtype=np.uint64) for x in zip(*[(i, j) for i in range(8) for j in range(i + 1, 8)],
+                                                               strict=True))
+_SIM_BITS_APART = int((1.0 - NEAR_DUPLICATE_SIMHASH) * 64)  # 6: simhashes this close are near-copies
 
 
-def signature(row: dict[str, Any]) -> DupSignature:
-    """The duplicate-detection signature of an articles row."""
-    fp = None
-    with contextlib.suppress(TypeError, ValueError):
-        fp = int(row.get("fingerprint"), 16)  # type: ignore[arg-type]
-    hs = _word_hashes(_content_words(row.get("text")))
-    return DupSignature(row["article_id"], (row.get("published_at") or _NEVER, row.get("url") or ""), fp, hs,
-                        _minhash(hs) if len(hs) else None)
+def _bucket_keys(fingerprint: int | None, words: np.ndarray) -> np.ndarray:
+    """LSH bucket keys as 64-bit integers: for the simhash (top bit set), every pair of its 8 bytes (two
+    fingerprints within 6 bits differ in at most 6 bytes, so they share some pair); for the MinHash of the
+    words, 32 bands of 4 values, each band hashed with its own multiplier."""
+    parts = []
+    if fingerprint is not None:
+        b = (np.uint64(fingerprint) >> (np.arange(8, dtype=np.uint64) * np.uint64(8))) & np.uint64(0xFF)
+        col = np.arange(len(_PAIR_I), dtype=np.uint64)
+        parts.append(_SIM_BIT | (col << np.uint64(16)) | (b[_PAIR_I] << np.uint64(8)) | b[_PAIR_J])
+    if len(words):
+        mh = _minhash(words).astype(np.uint64).reshape(_BANDS, _ROWS)
+        lo, hi = mh[:, 0] << np.uint64(32) | mh[:, 1], mh[:, 2] << np.uint64(32) | mh[:, 3]
+        parts.append(((lo * _BAND_MIX[:, 0]) ^ (hi * _BAND_MIX[:, 1]) ^ np.arange(_BANDS, dtype=np.uint64))
+                     & ~_SIM_BIT)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
 
 
-def _candidate_keys(sig: DupSignature) -> list[tuple]:
-    """LSH bucket keys: for the simhash, every pair of its 8 bytes (two fingerprints within 6 bits differ in
-    at most 6 bytes, so they share some pair; a 16-bit key keeps buckets small at any corpus size); for the
-    MinHash, 32 bands of 4 values."""
-    keys: list[tuple] = []
-    if sig.fingerprint is not None:
-        b = [(sig.fingerprint >> (8 * i)) & 0xFF for i in range(8)]
-        keys += [("s", i, j, b[i], b[j]) for i in range(8) for j in range(i + 1, 8)]
-    if sig.minhash is not None:
-        keys += [("m", k, sig.minhash[k * _ROWS:(k + 1) * _ROWS].tobytes()) for k in range(_BANDS)]
-    return keys
+class Signatures:
+    """What duplicate detection keeps of a run's articles while their texts are streamed to disk: per article
+    its id, its order key (published_at, url: the earliest publication is the original), its simhash, its
+    content words as sorted unique 32-bit hashes (the overlap test is exact up to hash collisions) and its
+    60 LSH bucket keys, ~2 KB for a 700-word text. Bucket membership is found later by sorting all keys at once, so no
+    per-bucket Python object is ever made (that index cost ~14 KB per article)."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = ()) -> None:
+        self.ids: list[str] = []
+        self.orders: list[tuple] = []
+        self.fingerprints: list[int | None] = []
+        self.words: list[np.ndarray] = []
+        self.keys: list[np.ndarray] = []
+        for r in rows:
+            self.add(r)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, row: dict[str, Any]) -> None:
+        """Add an articles row's signature."""
+        fp = None
+        with contextlib.suppress(TypeError, ValueError):
+            fp = int(row.get("fingerprint"), 16)  # type: ignore[arg-type]
+        hs = _word_hashes(_content_words(row.get("text")))
+        self.ids.append(row["article_id"])
+        self.orders.append((row.get("published_at") or _NEVER, row.get("url") or ""))
+        self.fingerprints.append(fp)
+        self.words.append(hs)
+        self.keys.append(_bucket_keys(fp, hs))
 
 
-def _near_copy(a: DupSignature, b: DupSignature) -> bool:
-    if a.minhash is None or b.minhash is None:
+def _near_copy(wa: np.ndarray, fa: int | None, wb: np.ndarray, fb: int | None) -> bool:
+    if not len(wa) or not len(wb):
         return False
-    if min(len(a.words), len(b.words)) < SHORT_TEXT_WORDS:
-        return len(a.words) == len(b.words) and bool(np.array_equal(a.words, b.words))
-    if a.fingerprint is not None and b.fingerprint is not None and \
-            1.0 - bin(a.fingerprint ^ b.fingerprint).count("1") / 64.0 >= NEAR_DUPLICATE_SIMHASH:
+    if min(len(wa), len(wb)) < SHORT_TEXT_WORDS:
+        return len(wa) == len(wb) and bool(np.array_equal(wa, wb))
+    if fa is not None and fb is not None and \
+            1.0 - bin(fa ^ fb).count("1") / 64.0 >= NEAR_DUPLICATE_SIMHASH:
         return True
-    shared = len(np.intersect1d(a.words, b.words, assume_unique=True))
-    return shared / (len(a.words) + len(b.words) - shared) >= NEAR_DUPLICATE_JACCARD
+    shared = len(np.intersect1d(wa, wb, assume_unique=True))
+    return shared / (len(wa) + len(wb) - shared) >= NEAR_DUPLICATE_JACCARD
 
 
-def find_duplicates(sigs: list[DupSignature], known: Iterable[DupSignature] = ()) -> list[str | None]:
+def find_duplicates(sigs: Signatures, known: Signatures | None = None) -> list[str | None]:
     """``duplicate_of`` for each signature, in input order: the same article id seen earlier, or a text whose
-    simhash (>= 0.9 of bits equal) or content-word overlap (Jaccard >= 0.5) says it is a
-    syndicated copy of an earlier article (briefs of fewer than 25 content words: only the same words); the earliest publication wins. ``known`` are articles already
-    published (never re-marked). Candidates come from locality-sensitive buckets and only they are compared,
-    so the cost grows with the number of articles, not its square."""
-    seen: list[tuple[DupSignature, bool]] = []  # (signature, is itself a duplicate)
-    buckets: dict[tuple, list[int]] = {}
-    ids: dict[str, str] = {}
-
-    def index(sig: DupSignature, is_dup: bool) -> None:
-        seen.append((sig, is_dup))
-        for k in _candidate_keys(sig):
-            buckets.setdefault(k, []).append(len(seen) - 1)
-
-    for k in known:
-        ids[k.article_id] = k.article_id
-        index(k, False)
-    out: list[str | None] = [None] * len(sigs)
-    for i in sorted(range(len(sigs)), key=lambda i: sigs[i].order):
-        sig = sigs[i]
-        if sig.article_id in ids:
-            out[i] = ids[sig.article_id]
+    simhash (>= 0.9 of bits equal) or content-word overlap (Jaccard >= 0.5) says it is a syndicated copy of an
+    earlier article (briefs of fewer than 25 content words: only the same words); the earliest publication
+    wins. ``known`` are articles already published (never re-marked). Only candidates are compared: texts
+    that share a MinHash band, or a simhash byte pair with the simhash itself within 6 bits; so the cost
+    grows with the number of articles, not its square, and memory stays a few arrays of 4-8 bytes per key."""
+    known = known or Signatures()
+    nk = len(known)
+    ids = known.ids + sigs.ids
+    words = known.words + sigs.words
+    fps = known.fingerprints + sigs.fingerprints
+    # processing order: the known ones as given, then the run's own by publication
+    proc = list(range(nk)) + [nk + i for i in sorted(range(len(sigs)), key=sigs.orders.__getitem__)]
+    n = len(proc)
+    rank = np.empty(n, dtype=np.int64)
+    rank[proc] = np.arange(n)
+    key_lists = known.keys + sigs.keys
+    lens = np.fromiter((len(k) for k in key_lists), dtype=np.int64, count=n)
+    offs = np.concatenate([[0], np.cumsum(lens)])
+    flat = np.concatenate(key_lists) if n else np.empty(0, dtype=np.uint64)
+    owner_rank = np.repeat(rank.astype(np.int32), lens)
+    order = np.lexsort((owner_rank, flat)).astype(np.int32)  # by key, then by processing rank
+    sorted_ranks = owner_rank[order]
+    del owner_rank
+    m = len(flat)
+    idx = np.arange(m, dtype=np.int32)
+    sorted_keys = flat[order]
+    new_run = np.ones(m, dtype=bool)
+    new_run[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    del sorted_keys
+    run_start = np.maximum.accumulate(np.where(new_run, idx, 0)) if m else idx  # where each entry's run begins
+    del new_run
+    pos = np.empty(m, dtype=np.int32)
+    pos[order] = idx
+    del order, idx
+    is_sim = (flat & _SIM_BIT) != 0
+    fp_by_rank = np.zeros(n, dtype=np.uint64)
+    for item, fp in enumerate(fps):
+        if fp is not None:
+            fp_by_rank[rank[item]] = fp
+    eligible = np.zeros(n, dtype=bool)  # ranks that can be an original: indexed and not a copy themselves
+    seen: dict[str, str] = {}
+    out: list[str | None] = [None] * n
+    for t, item in enumerate(proc):
+        if ids[item] in seen and t >= nk:
+            out[item] = seen[ids[item]]
             continue
-        for j in sorted({j for key in _candidate_keys(sig) for j in buckets.get(key, ())}):
-            other, other_dup = seen[j]
-            if not other_dup and _near_copy(sig, other):
-                out[i] = other.article_id
-                break
-        ids[sig.article_id] = out[i] or sig.article_id
-        index(sig, out[i] is not None)
-    return out
+        if t >= nk:
+            p = pos[offs[item]:offs[item + 1]]
+            s = run_start[p]
+            mates = []
+            for e in np.flatnonzero(s < p):
+                r = sorted_ranks[s[e]:p[e]]
+                if is_sim[offs[item] + e]:  # a shared simhash byte pair: a candidate only if the simhash is close
+                    r = r[np.bitwise_count(fp_by_rank[r] ^ fp_by_rank[t]) <= _SIM_BITS_APART]
+                mates.append(r)
+            if mates:
+                cands = np.unique(np.concatenate(mates))
+                for j in cands[eligible[cands]]:
+                    other = proc[j]
+                    if _near_copy(words[item], fps[item], words[other], fps[other]):
+                        out[item] = ids[other]
+                        break
+        seen[ids[item]] = out[item] or ids[item]
+        eligible[t] = out[item] is None
+    return out[nk:]
 
 
 def mark_duplicates(rows: list[dict[str, Any]], known: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Set ``duplicate_of`` on the rows (see ``find_duplicates``); returns them in their original order."""
-    for r, dup in zip(rows, find_duplicates([signature(r) for r in rows], [signature(k) for k in known]),
-                      strict=True):
+    for r, dup in zip(rows, find_duplicates(Signatures(rows), Signatures(known)), strict=True):
         r["duplicate_of"] = dup
     return rows
 
