@@ -484,3 +484,41 @@ def test_the_possessor_of_an_arrest_is_the_one_arrested(code_text):
                          date(2024, 10, 16))
     rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
     assert rows and rows[0]["target"] == "Ahmed Karimov" and rows[0]["source"] != "Ahmed Karimov"
+
+
+def test_a_title_with_the_persons_name_in_apposition_is_that_person(code_text):
+    coded, _ = code_text("Egypt's foreign minister, Badr Abdelatty, hosted his Jordanian counterpart, Ayman Safadi, "
+                         "in Cairo.", date(2025, 3, 4))
+    rows = [r for r in _rows(coded) if r["event_type"] == "CONSULT"]
+    assert rows and rows[0]["source"] == "Badr Abdelatty"
+
+
+def test_the_two_ministers_are_the_last_two_people_named_and_the_two_countries_a_named_pair(code_text):
+    coded, _ = code_text("Ali Khan met Omar Farooq in Kabul on Monday. The two men held three hours of talks.",
+                         date(2025, 3, 4))
+    talks = {(r["source"], r["target"]) for r in _rows(coded) if r["trigger"] == "talks"}
+    assert talks == {("Ali Khan", "Omar Farooq"), ("Omar Farooq", "Ali Khan")}
+    coded, _ = code_text("Russia and Ukraine freed 150 prisoners each in an exchange mediated by the United Arab "
+                         "Emirates, the first swap between the two countries this year.", date(2025, 2, 6))
+    rows = _rows(coded)
+    assert {(r["source"], r["target"]) for r in rows if r["event_type"] == "RETREAT"} == {
+        ("Russian government", "Ukrainian government"), ("Ukrainian government", "Russian government")}
+    # the mediator acts between the parties of what it mediated
+    assert {(r["source"], r["target"]) for r in rows if r["event_type"] == "CONSULT"} == {
+        ("Emirati government", "Russian government"), ("Emirati government", "Ukrainian government")}
+
+
+def test_a_reaction_to_an_act_named_before_targets_whoever_did_it(code_text):
+    coded, _ = code_text("The European Union imposed sanctions on Iran Air on Monday. Ukraine's foreign ministry "
+                         "welcomed the sanctions.", date(2024, 10, 15))
+    sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
+    assert [(r["source"], r["target"]) for r in sup] == [("Ukrainian government", "European Union")]
+    coded, _ = code_text("Pakistani jets bombed villages in Paktika, killing eight Afghan civilians. The Taliban "
+                         "government vowed to retaliate.", date(2025, 3, 4))
+    threats = [r for r in _rows(coded) if r["event_type"] == "THREATEN"]
+    assert "Pakistani military" in {r["target"] for r in threats}
+    # an act whose author is named in it is not a reaction to an earlier one
+    coded, _ = code_text("Iran seized a tanker on Monday. Arab leaders endorsed the Egyptian proposal.",
+                         date(2025, 3, 4))
+    sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
+    assert sup and sup[0]["target"] == "Egyptian government"

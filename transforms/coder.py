@@ -84,6 +84,22 @@ THREAT_MODES = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restri
                 "PROTEST": None}
 # types whose target is never "the country where it happened" (victims, detainees, the attacked)
 PLACE_TARGET_EXCLUDED = {"ASSAULT", "COERCE", "MOBILIZE"}
+# "two hours of talks", "a wave of attacks": the measure stands where the event noun would
+MEASURE_NOUNS = {"hour", "day", "week", "month", "year", "round", "series", "wave", "night", "spate", "string"}
+# "the two ministers": nouns whose "the two ..." refers back to two people (or two states or groups)
+PAIR_NOUNS = {**dict.fromkeys(("ministers", "men", "women", "leaders", "presidents", "officials", "envoys",
+                               "diplomats", "counterparts"), "person"),
+              **dict.fromkeys(("countries", "governments", "neighbours", "neighbors", "nations", "states"), "state"),
+              **dict.fromkeys(("sides", "groups", "parties"), "other")}
+# a reaction to an act named before ("welcomed the sanctions", "condemned the attack") targets its doer
+REACTION_TYPES = {"SUPPORT", "ACCUSE", "REJECT", "THREATEN", "ASSAULT", "CONCEDE", "AGREE"}
+REACTED_ACTS: dict[str, set[str]] = {"plan": {"AGREE", "REQUEST", "CONSULT", "COOPERATE"},
+                                     "proposal": {"AGREE", "REQUEST", "CONSULT", "COOPERATE"},
+                                     "decision": set(), "move": set(), "step": set(), "measure": set(),
+                                     "violence": {"ASSAULT"}, "killing": {"ASSAULT"}, "killings": {"ASSAULT"},
+                                     "arrests": {"COERCE"}, "detentions": {"COERCE"}, "ban": {"COERCE", "SANCTION"},
+                                     "penalty": {"SANCTION"}, "penalties": {"SANCTION"}}
+RETALIATION_LEMMAS = {"retaliate", "avenge", "respond", "revenge", "retaliation", "response"}
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE", "RETREAT", "ASSAULT", "SUPPORT"}
 # verbs whose subject is the agent of their nominal object ("X launched an offensive", "X imposed sanctions");
 # after any other verb the object's agent is not the subject ("residents fled the operation", "X condemned
@@ -1257,6 +1273,7 @@ class _DocContext:
         self.sent_of = sent_of
         self.consumed: set[int] = set()
         self.mentions = sorted({id(m): m for m in by_token.values()}.values(), key=lambda m: m.start)
+        self.history: list[dict[str, Any]] = []  # events coded so far, in text order (for reactions to them)
 
     def trigger_for(self, t: Token) -> Trigger | None:
         lex = self.c.lexicon
@@ -1303,6 +1320,10 @@ class _DocContext:
     def actors_at(self, t: Token, depth: int = 0) -> list[tuple[Actor, Token]]:
         """Actors of the phrase headed by ``t`` (plus its conjuncts)."""
         found: list[tuple[Actor, Token]] = []
+        if t.lower_ in PAIR_NOUNS and t.i not in self.by_token:
+            pair = self._the_two(t)
+            if pair:
+                return [(a, t) for a in pair]
         for tok in [t, *[c for c in t.conjuncts if c.i > t.i]]:
             a = self._actor_of_phrase(tok)
             if a is not None and all(a.actor_id != f.actor_id for f, _ in found):
@@ -1311,8 +1332,17 @@ class _DocContext:
 
     def _actor_of_phrase(self, t: Token) -> Actor | None:
         m = self.by_token.get(t.i)
+        if m is not None and m.actor.kind != "person":  # "Egypt's foreign minister, Badr Abdelatty": the person
+            for c in t.children:
+                pm = self.by_token.get(c.i) if c.dep_ == "appos" else None
+                if pm is not None and pm.actor.kind == "person":
+                    return pm.actor
         if m is not None:
             return m.actor
+        if t.lower_ in PAIR_NOUNS:
+            pair = self._the_two(t)
+            if pair:
+                return pair[0]
         if t.pos_ == "PRON" and t.lower_ in ("they", "them"):
             return self._plural_antecedent(t)
         if t.pos_ == "PRON" and t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass"):
@@ -1361,6 +1391,75 @@ class _DocContext:
         plural = [m for m in cands if self.doc[m.end - 1].tag_ in ("NNS", "NNPS")]  # "protesters", "the rebels"
         best = (cands if singular else plural or cands)[:1]
         return best[0].actor if best else None
+
+    def _the_two(self, t: Token) -> list[Actor]:
+        """'the two ministers / men / leaders': the last two people named before it (within two sentences);
+        'the two countries / sides / governments': the last two states or groups."""
+        if not any(c.dep_ == "nummod" and c.lower_ in ("two", "both") for c in t.children) and not any(
+                c.lower_ == "both" for c in t.children):
+            return []
+        kind = PAIR_NOUNS[t.lower_]
+        sent = self.sent_of[t.i][1]
+        start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        start = self.doc[start - 1].sent.start if start > 0 else start
+
+        def fits(a: Actor) -> bool:
+            return a.kind == "person" if kind == "person" else a.kind == "state" if kind == "state" \
+                else a.kind != "person"
+
+        window = [m for m in reversed(self.mentions) if start <= m.start < t.i and fits(m.actor)]
+        for m in window:  # a pair named together ("Russia and Ukraine") first
+            for c in self.doc[m.end - 1].conjuncts:
+                other = self.by_token.get(c.i)
+                if other is not None and other.start < t.i and fits(other.actor) and \
+                        other.actor.actor_id != m.actor.actor_id:
+                    return [x.actor for x in sorted(
+                        [m, other], key=lambda x: x.start)]
+        out: list[Actor] = []
+        for m in window:
+            if all(m.actor.actor_id != a.actor_id and (kind != "state" or m.actor.country_code != a.country_code)
+                   for a in out):
+                out.append(m.actor)
+            if len(out) == 2:
+                return out[::-1]
+        return []
+
+    def _reacted_to(self, t: Token, trig: Trigger, sources: list[tuple[Actor, Token]]) -> list[tuple[Actor, None]]:
+        """The target of a reaction to an act named before: 'welcomed the sanctions', 'condemned the attack',
+        'rejected the plan' -> whoever did it in the latest earlier event of that kind; 'vowed to retaliate'
+        -> whoever last attacked the speaker's country."""
+        own = {a.actor_id for a, _ in sources}
+        own_iso = {a.country_code for a, _ in sources if a.country_code}
+        objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")] + [
+            p for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of", "against")
+            for p in c.children if p.dep_ == "pobj"]
+        want: set[str] | None = None
+        for o in objs:
+            if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "that", "those", "its",
+                                                                     "their") for c in o.children):
+                continue
+            if any(c.dep_ in ("amod", "compound", "poss", "nmod") and c.i in self.by_token for c in o.children):
+                return []  # "endorsed the Egyptian proposal": its author is named
+            ot = self.trigger_for(o)
+            if ot is not None and ot.pos == "noun":
+                want = {ot.type}
+            elif o.lemma_.lower() in REACTED_ACTS:
+                want = REACTED_ACTS[o.lemma_.lower()]
+            if want is not None:
+                break
+        if want is None and trig.lemma in RETALIATION_LEMMAS and own_iso:
+            for ev in reversed(self.history):
+                tg = ev["target"]
+                if ev["type"] in ("ASSAULT", "COERCE") and tg is not None and tg.country_code in own_iso \
+                        and ev["source"] is not None and ev["source"].country_code not in own_iso:
+                    return [(ev["source"], None)]
+            return []
+        if want is None:
+            return []
+        for ev in reversed(self.history):
+            if (not want or ev["type"] in want) and ev["source"] is not None and ev["source"].actor_id not in own:
+                return [(ev["source"], None)]
+        return []
 
     def _definite_antecedent(self, t: Token) -> Actor | None:
         """'the commission', 'the group', 'the bloc', 'the airline': the latest actor named before it (within
@@ -1463,6 +1562,8 @@ class _DocContext:
         light verb ('residents fled the operation'), for a noun after a preposition other than one of taking
         part ('cracked down on protests'), or, for violence, for the speaker of a report ('X said eight
         people were shot')."""
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in MEASURE_NOUNS:
+            return self._head_subject(t.head.head, violent)  # "held two hours of talks", "a wave of attacks"
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and not _light_verb(t.head):
             return []
         if t.dep_ == "acl" and t.tag_ == "VBN":
@@ -1870,6 +1971,14 @@ class _DocContext:
             # "will not accept refugees", "did not agree to the plan": the actor's refusal is the event (REJECT)
             etype, mode, modality = "REJECT", REFUSAL_MODES[etype], "asserted"
         targets = self._not_what_moves(t, trig, targets)
+        if not targets and pairs is None and mode == "mediate" and t.dep_ == "acl":
+            # "an exchange mediated by the UAE" in "Russia and Ukraine freed prisoners in an exchange ...":
+            # the mediator acts between the parties of the act it mediated
+            verb = t.head.head.head if t.head.dep_ == "pobj" else t.head.head
+            targets = [x for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for x in self.actors_at(c)
+                       if all(x[0].actor_id != a.actor_id for a, _ in sources)]
+        if not targets and pairs is None and trig.type in REACTION_TYPES:
+            targets = self._reacted_to(t, trig, sources)
         if not targets and pairs is None:
             targets = self._not_what_moves(t, trig, self._nearby_targets(t, trig, sources))
         if not targets and pairs is None and etype == "PROTEST":
@@ -1881,6 +1990,7 @@ class _DocContext:
             if s is not None and g is not None and s.actor_id == g.actor_id:
                 continue
             loc_rec = location_record(place.place) if place else None
+            self.history.append({"type": etype, "source": s, "target": g})
             conf = 0.5 + 0.2 * (s is not None) + 0.2 * (g is not None) + 0.1 * (dsource == "text")
             yield {
                 "sentence_index": sent_i,
