@@ -2,7 +2,8 @@
 
 Each file lists expectations by GX class name with their keyword arguments. Two references are resolved
 here: ``value_set: {codes: NAME}`` is a code list of ``schemas/codes.py``; ``value_set_from: "<table>.<column>"``
-is resolved at validation time to the values of that column in the same run (foreign keys). Columns starting
+is resolved at validation time to the values of that column in the same run (foreign keys; GX checks them
+through a derived flag column ``_<column>_in_<table>``, reported under the column it checks). Columns starting
 with ``_`` are derived before validation (``derived:`` in the file says how; ``flows/validate.py`` computes
 them).
 """

@@ -35,3 +35,5 @@ def test_validation_reports_a_broken_foreign_key_and_a_bad_code():
     failed = {(f["expectation"], str(f["column"])) for f in out["events"].failures}
     assert ("expect_column_values_to_be_in_set", "event_type") in failed
     assert ("expect_column_values_to_be_in_set", "source_actor_id") in failed
+    fk = next(f for f in out["events"].failures if f["column"] == "source_actor_id")
+    assert fk["unexpected_count"] == 1 and fk["sample"] == ["ghost"]  # the dangling id, not the derived flag
