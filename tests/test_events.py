@@ -352,7 +352,7 @@ def test_in_a_roundup_bare_police_and_victims_belong_to_their_paragraphs_country
                          "Thousands of people marched through central Tbilisi on Saturday. Police detained three "
                          "people near the parliament building.", date(2025, 3, 9))
     arrest = _one(_rows(coded), event_type="COERCE")
-    assert (arrest["source"], arrest["target"]) == ("Georgian police", "Georgian civilians")
+    assert (arrest["source"], arrest["target"]) == ("Georgian police", "Georgian protesters")  # at a march
 
 
 def test_a_denied_act_is_not_asserted(code_text):
@@ -522,3 +522,17 @@ def test_a_reaction_to_an_act_named_before_targets_whoever_did_it(code_text):
                          date(2025, 3, 4))
     sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
     assert sup and sup[0]["target"] == "Egyptian government"
+
+
+def test_people_detained_at_a_protest_are_protesters_and_arrests_without_agent_are_by_police(code_text):
+    coded, _ = code_text("Thousands of people marched through Tbilisi on Saturday against the government. Georgian "
+                         "police detained three people near the parliament building.", date(2025, 3, 4))
+    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
+    assert [(r["source"], r["target"]) for r in rows] == [("Georgian police", "Georgian protesters")]
+    coded, _ = code_text("Fifty people were arrested in Nairobi on Wednesday, Kenyan media reported.", date(2025, 6, 26))
+    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
+    assert [(r["source"], r["target"]) for r in rows] == [("Kenyan police", "Kenyan civilians")]
+    coded, _ = code_text("Kenyan police fired tear gas at protesters in Nairobi. Fifty people were arrested in the "
+                         "capital on Wednesday.", date(2025, 6, 26))
+    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
+    assert [(r["source"], r["target"]) for r in rows] == [("Kenyan police", "Kenyan protesters")]

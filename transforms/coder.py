@@ -84,6 +84,10 @@ THREAT_MODES = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restri
                 "PROTEST": None}
 # types whose target is never "the country where it happened" (victims, detainees, the attacked)
 PLACE_TARGET_EXCLUDED = {"ASSAULT", "COERCE", "MOBILIZE"}
+PROTEST_WORDS = {"protest", "protester", "demonstration", "demonstrator", "march", "marcher", "rally", "riot",
+                 "rioter", "sit-in"}
+CROWD_NOUNS = {"people", "person", "crowd", "demonstrator", "protester", "marcher", "man", "woman", "youth",
+               "student", "rioter"}
 # "two hours of talks", "a wave of attacks": the measure stands where the event noun would
 MEASURE_NOUNS = {"hour", "day", "week", "month", "year", "round", "series", "wave", "night", "spate", "string"}
 # "the two ministers": nouns whose "the two ..." refers back to two people (or two states or groups)
@@ -1524,6 +1528,19 @@ class _DocContext:
                         return got
         return []
 
+    def _protest_context(self, sent_i: int) -> bool:
+        """The sentence, or the one before it, speaks of a protest."""
+        sents = self._sents()
+        for i in (sent_i, sent_i - 1):
+            if 0 <= i < len(sents) and any(x.lemma_.lower() in PROTEST_WORDS for x in sents[i]):
+                return True
+        return False
+
+    def _sents(self) -> list[Span]:
+        if not hasattr(self, "_sent_list"):
+            self._sent_list = list(self.doc.sents)
+        return self._sent_list
+
     def _between_sides(self, t: Token) -> list[tuple[Actor, Token]]:
         """The actors of a 'between X and Y' phrase of the trigger, in text order, each once."""
         out: list[tuple[Actor, Token]] = []
@@ -1983,6 +2000,16 @@ class _DocContext:
             targets = self._not_what_moves(t, trig, self._nearby_targets(t, trig, sources))
         if not targets and pairs is None and etype == "PROTEST":
             targets = self._protest_addressee(sources, t)
+        if etype in ("ASSAULT", "COERCE") and targets and self._protest_context(sent_i):
+            # "police detained three people near parliament" in a report on a protest: the people are protesters
+            targets = [(self.c.state_actor(a.country_code, "CVL", None, protesters=True), tok)
+                       if a.sector == "CVL" and tok is not None and tok.lemma_.lower() in CROWD_NOUNS
+                       and a.country_code in self.c.dicts.countries else (a, tok) for a, tok in targets]
+        if etype == "COERCE" and mode == "arrest" and not sources and targets and pairs is None:
+            # "37 people had been arrested" (no agent): arrests are made by the police of the country
+            iso = next((a.country_code for a, _ in targets if a.country_code in self.c.dicts.countries), None)
+            if iso is not None and all(a.sector != "COP" for a, _ in targets):
+                sources = [(self.c.state_actor(iso, "COP"), None)]
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
