@@ -536,3 +536,18 @@ def test_people_detained_at_a_protest_are_protesters_and_arrests_without_agent_a
                          "capital on Wednesday.", date(2025, 6, 26))
     rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
     assert [(r["source"], r["target"]) for r in rows] == [("Kenyan police", "Kenyan protesters")]
+
+
+def test_hurt_by_stones_thrown_by_x_has_x_as_the_agent(code_text):
+    coded, _ = code_text("Kenyan police fired tear gas at protesters in Nairobi on Wednesday. A police spokesperson "
+                         "said that 12 officers had been hurt by stones thrown by demonstrators.", date(2025, 6, 26))
+    hurt = [r for r in _rows(coded) if r["trigger"] == "hurt"]
+    assert [(r["source"], r["target"], r["injured"]) for r in hurt] == [("Kenyan protesters", "Kenyan police", 12)]
+
+
+def test_a_reaction_targets_the_doer_of_most_such_acts_so_far(code_text):
+    coded, _ = code_text("The European Union imposed sanctions on Iran Air on Monday. The EU also imposed sanctions "
+                         "on Mahan Air. Britain imposed sanctions on Saha Airlines. Ukraine's foreign ministry "
+                         "welcomed the sanctions.", date(2024, 10, 15))
+    sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
+    assert [(r["source"], r["target"]) for r in sup] == [("Ukrainian government", "European Union")]

@@ -1442,7 +1442,8 @@ class _DocContext:
             if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "that", "those", "its",
                                                                      "their") for c in o.children):
                 continue
-            if any(c.dep_ in ("amod", "compound", "poss", "nmod") and c.i in self.by_token for c in o.children):
+            if any(c.dep_ in ("amod", "compound", "poss", "nmod") and (
+                    c.i in self.by_token or c.ent_id_.startswith(("country:", "adj:"))) for c in o.children):
                 return []  # "endorsed the Egyptian proposal": its author is named
             ot = self.trigger_for(o)
             if ot is not None and ot.pos == "noun":
@@ -1460,10 +1461,17 @@ class _DocContext:
             return []
         if want is None:
             return []
-        for ev in reversed(self.history):
+        # the doer of most such acts so far (the latest on a tie): "the sanctions" of an article on EU sanctions
+        # are the EU's even when Britain's are mentioned last
+        doers: dict[str, list] = {}
+        for n, ev in enumerate(self.history):
             if (not want or ev["type"] in want) and ev["source"] is not None and ev["source"].actor_id not in own:
-                return [(ev["source"], None)]
-        return []
+                doers.setdefault(ev["source"].actor_id, [ev["source"], 0, 0])
+                doers[ev["source"].actor_id][1:] = [doers[ev["source"].actor_id][1] + 1, n]
+        if not doers:
+            return []
+        best = max(doers.values(), key=lambda d: (d[1], d[2]))
+        return [(best[0], None)]
 
     def _definite_antecedent(self, t: Token) -> Actor | None:
         """'the commission', 'the group', 'the bloc', 'the airline': the latest actor named before it (within
@@ -1522,6 +1530,12 @@ class _DocContext:
                             got = self.actors_at(p)
                             if got:
                                 return got
+                            for a in p.children:  # "hurt by stones thrown by demonstrators": who threw them
+                                if a.dep_ == "acl" and a.tag_ == "VBN":
+                                    got = [x for ag in a.children if ag.dep_ == "agent" for q in ag.children
+                                           if q.dep_ == "pobj" for x in self.actors_at(q)]
+                                    if got:
+                                        return got
                 elif c.dep_ == pat:
                     got = self.actors_at(c)
                     if got:
