@@ -551,3 +551,19 @@ def test_a_reaction_targets_the_doer_of_most_such_acts_so_far(code_text):
                          "welcomed the sanctions.", date(2024, 10, 15))
     sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
     assert [(r["source"], r["target"]) for r in sup] == [("Ukrainian government", "European Union")]
+
+
+def test_a_conditional_or_punitive_withdrawal_is_a_threat_and_a_lodged_protest_an_accusation(code_text):
+    def types(text):
+        return {(r["event_type"], r["source"], r["target"]) for r in _rows(code_text(text, date(2025, 3, 4))[0])}
+
+    assert ("THREATEN", "Nigerian government", "Chadian government") in types(
+        "Nigeria said it will withdraw its peacekeeping force from Chad unless the government holds elections.")
+    assert ("THREATEN", "Kofi Annan", "Iraqi government") in types(
+        "Kofi Annan announced that he will withdraw weapons inspectors from Iraq.")
+    assert ("AGREE", "German government", "Malian government") in types(
+        "Germany said it will withdraw its troops from Mali next year.")  # a promised pull-out stays a pledge
+    got = types("Serbia lodged an official protest with Albania on Monday.")
+    assert got == {("ACCUSE", "Serbian government", "Albanian government")}  # no street protest
+    assert {t for t, _, _ in types("Ethnic Albanian rebels have sworn to fight until they control the villages.")
+            } == {"THREATEN"}

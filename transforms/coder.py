@@ -88,6 +88,8 @@ PROTEST_WORDS = {"protest", "protester", "demonstration", "demonstrator", "march
                  "rioter", "sit-in"}
 CROWD_NOUNS = {"people", "person", "crowd", "demonstrator", "protester", "marcher", "man", "woman", "youth",
                "student", "rioter"}
+FORCE_NOUNS = {"troop", "troops", "force", "forces", "soldier", "army", "unit", "contingent", "battalion", "brigade",
+               "division", "fighter", "militia"}
 # "two hours of talks", "a wave of attacks": the measure stands where the event noun would
 MEASURE_NOUNS = {"hour", "day", "week", "month", "year", "round", "series", "wave", "night", "spate", "string"}
 # "the two ministers": nouns whose "the two ..." refers back to two people (or two states or groups)
@@ -115,7 +117,7 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", 
                "adopt", "introduce", "expand", "tighten", "host", "start", "pursue", "renew", "reiterate",
                "organise", "organize", "take", "claim", "have", "do", "keep", "maintain", "sustain", "broker",
                "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open", "pay"}
-FUTURE_GOVERNORS = {"vow", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
+FUTURE_GOVERNORS = {"vow", "swear", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
                     "want", "try", "attempt", "expect", "agree", "warn"}
 NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
 PLACE_NOUNS = {"city", "town", "village", "district", "province", "region", "camp", "capital", "outskirts", "suburb",
@@ -1315,8 +1317,8 @@ class _DocContext:
                 trig = lex.get(("noun", lemma[:-1]))
             if trig is not None and t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
                 verb = self.trigger_for(t.head)
-                if verb is not None and verb.with_ and lemma in verb.with_ and verb.type == trig.type:
-                    return None  # "impose a curfew", "tighten the blockade": one event, coded by the verb
+                if verb is not None and verb.with_ and lemma in verb.with_:
+                    return None  # "impose a curfew", "lodge a protest", "call off a strike": one event, the verb's
             return trig
         return None
 
@@ -1554,6 +1556,15 @@ class _DocContext:
         if not hasattr(self, "_sent_list"):
             self._sent_list = list(self.doc.sents)
         return self._sent_list
+
+    @staticmethod
+    def _conditional(t: Token) -> bool:
+        """The act is made conditional: 'will withdraw ... unless X arranges a ceasefire'."""
+        for x in (t, t.head):
+            if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+                   for c in x.children):
+                return True
+        return False
 
     def _between_sides(self, t: Token) -> list[tuple[Actor, Token]]:
         """The actors of a 'between X and Y' phrase of the trigger, in text order, each once."""
@@ -1826,7 +1837,9 @@ class _DocContext:
                     return "future", None
                 if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
                     return "hypothetical", None
-        if t.dep_ == "xcomp" and t.head.lemma_.lower() in FUTURE_GOVERNORS | {"ready", "prepared", "willing",
+        infinitive = t.dep_ == "xcomp" or (t.dep_ == "advcl" and any(  # "have sworn to fight" (parsed as advcl)
+            c.dep_ == "aux" and c.lower_ == "to" for c in t.children))
+        if infinitive and t.head.lemma_.lower() in FUTURE_GOVERNORS | {"ready", "prepared", "willing",
                                                                                   "determined", "set"}:
             return "future", None
         for x in chain[1:]:
@@ -1994,7 +2007,12 @@ class _DocContext:
         when, precision, dsource, dtext = self.date_for(t, sent)
         modality, claimed_by = self.modality(t)
         etype = trig.type
-        if modality == "future" and sources and etype in PLEDGE_TYPES:
+        if modality == "future" and sources and etype in PLEDGE_TYPES and (self._conditional(t) or (
+                etype == "RETREAT" and mode == "withdraw" and not any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in FORCE_NOUNS for c in t.children))):
+            # "will withdraw its force unless ...", "will withdraw the inspectors": a threat, not a promise
+            etype, mode = "THREATEN", "restrict"
+        elif modality == "future" and sources and etype in PLEDGE_TYPES:
             etype, mode = "AGREE", "pledge"  # PLOVER: a promise of future cooperation is AGREE
         elif modality == "future" and sources and etype in THREAT_MODES:
             etype, mode = "THREATEN", THREAT_MODES[etype]  # ... and a stated intent to do harm is THREATEN
