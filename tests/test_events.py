@@ -305,7 +305,9 @@ def test_a_protest_naming_no_target_is_addressed_to_the_government_and_a_with_ob
     assert (pro["source"], pro["target"]) == ("Kenyan protesters", "Kenyan government")
     coded, _ = code_text("Russia has strengthened its forces in Crimea.", date(2025, 6, 26))
     mob = _one(_rows(coded), event_type="MOBILIZE")
-    assert (mob["source"], mob["target"]) == ("Russian government", None)
+    # the forces moved are no target; the place they are moved to stands for its country (GSR: "strengthened
+    # its forces in Lebanon" targets Lebanon)
+    assert (mob["source"], mob["target"]) == ("Russian government", "Ukrainian government")
 
 
 def test_a_titled_person_of_no_named_country_belongs_to_the_only_country_of_the_text(code_text):
@@ -567,3 +569,18 @@ def test_a_conditional_or_punitive_withdrawal_is_a_threat_and_a_lodged_protest_a
     assert got == {("ACCUSE", "Serbian government", "Albanian government")}  # no street protest
     assert {t for t, _, _ in types("Ethnic Albanian rebels have sworn to fight until they control the villages.")
             } == {"THREATEN"}
+
+
+def test_a_curfew_in_a_town_targets_its_people_and_troops_on_alert_abroad_that_country(code_text):
+    coded, _ = code_text("President Laurent Gbagbo extended the night-time curfew in Abidjan on Sunday.", date(2025, 3, 4))
+    assert {(r["event_type"], r["target"]) for r in _rows(coded)} == {("COERCE", "Ivorian civilians")}
+    coded, _ = code_text("Israeli troops remained on alert in the occupied West Bank on Sunday.", date(2025, 3, 4))
+    rows = [r for r in _rows(coded) if r["event_type"] == "MOBILIZE"]
+    assert rows and rows[0]["target"] == "Palestinian government"
+
+
+def test_where_the_reporter_is_is_not_where_it_happened(code_text):
+    coded, _ = code_text("Somali troops were deployed in Kismayo on Saturday. Al-Shabaab fighters attacked a "
+                         "police post on Sunday, officials in Nairobi said.", date(2025, 3, 4))
+    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
+    assert rows and rows[0]["place"] == "Kismayo"

@@ -1371,8 +1371,9 @@ class _DocContext:
                 return self._actor_of_phrase(of[0])  # "hundreds of people"
         if lemma in CIVILIAN_VICTIMS and self.focus:
             # civilians of the country where the sentence places it, else of the article's focus country
+            speakers = self._speaker_tokens(self.sent_of[t.i][1])
             here = [p.place.country_code for p in self._sentence_places(self.sent_of[t.i][1])
-                    if p.place.country_code in self.c.dicts.countries]
+                    if p.place.country_code in self.c.dicts.countries and p.start not in speakers]
             iso = here[0] if here else None
             if iso is None:  # a roundup: the paragraph is about another country than the page's
                 local = self.c._paragraph_countries(self.sent_of[t.i][1], self._places_in_order())
@@ -1643,26 +1644,41 @@ class _DocContext:
         return []
 
     # ---- place, date, counts, modality
-    def place_for(self, t: Token, sent: Span) -> PlaceMention | None:
+    def place_for(self, t: Token, sent: Span, actor_tokens: Iterable[int] = ()) -> PlaceMention | None:
         sub = {x.i for x in t.subtree}
         head = t.head
         if t.dep_ in ("pobj", "dobj") and head.i != t.i:
             sub |= {x.i for x in head.subtree}
-        cands = sorted(self._sentence_places(sent), key=self._place_rank)  # stable: text order among equals
+        # "officials in Nairobi said": where the reporter is, not the event -- unless the reporter is the actor
+        # ("a spokeswoman in Islamabad said ... and accused Kabul")
+        speakers = self._speaker_tokens(sent)
+        if any(i in speakers for i in actor_tokens):
+            speakers = set()
+        cands = sorted((p for p in self._sentence_places(sent) if p.start not in speakers or p.start in sub),
+                       key=self._place_rank)  # stable: text order among equals
         inside = [p for p in cands if p.start in sub]
         if inside:
             return inside[0]
         return cands[0] if cands else None
 
-    def _place_rank(self, p: PlaceMention) -> tuple[bool, bool, bool]:
-        """Where an event happened, best first: a place after a locative preposition ("in Dili", "near
-        Goma"), not one that is an actor or a modifier ("his Timor-Leste counterpart", "Pakistan's envoy"),
-        a town or region before a whole country."""
+    def _place_rank(self, p: PlaceMention) -> tuple[bool, bool, bool, bool]:
+        """Where an event happened, best first: not where its reporter is ("relief officials in Nairobi said"),
+        a place after a locative preposition ("in Dili", "near Goma"), not one that is an actor or a modifier
+        ("his Timor-Leste counterpart", "Pakistan's envoy"), a town or region before a whole country."""
         root = self.doc[p.start:p.end].root
         locative = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
         named_actor = root.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "nsubjpass", "dobj", "dative") \
             or any(i in self.by_token for i in range(p.start, p.end))
-        return (not locative, named_actor, p.place.feature_kind == "country")
+        reporter = p.start in self._speaker_tokens(self.sent_of[p.start][1]) if p.start in self.sent_of else False
+        return (reporter, not locative, named_actor, p.place.feature_kind == "country")
+
+    def _speaker_tokens(self, sent: Span) -> set[int]:
+        """Tokens of the subject phrases of the sentence's speech verbs ('relief officials in Nairobi said')."""
+        cache = self.__dict__.setdefault("_speaker_cache", {})
+        if sent.start not in cache:
+            cache[sent.start] = {x.i for v in sent if v.lemma_.lower() in SPEECH_VERBS
+                                 for c in v.children if c.dep_ == "nsubj" for x in c.subtree}
+        return cache[sent.start]
 
     def _object_country(self, t: Token) -> PlaceMention | None:
         """A country the event is done 'on/against/in/into' ("Iran's missile attack on Israel"), named as an
@@ -1997,7 +2013,7 @@ class _DocContext:
             pv = [c for c in part.children if c.dep_ in ("dobj", "nsubjpass")]
             pc = self.counts_for(part, part_trig, [v2 for v in pv for v2 in [v, *v.conjuncts]])
             counts = {k: counts[k] if counts[k] is not None else pc[k] for k in counts}
-        place = self.place_for(t if noun is None else noun[0], sent)
+        place = self.place_for(t if noun is None else noun[0], sent, [tok.i for _, tok in sources if tok is not None])
         placed_here = place is not None
         if place is None:
             place = self._object_country(t if noun is None else noun[0])
@@ -2131,11 +2147,14 @@ class _DocContext:
             p, x = sub_place
             iso = p.place.country_code
             direct = x.head.i == t.i and x.dep_ in ("dobj", "nsubjpass")
-            if iso in self.c.dicts.countries and (trig.type not in PLACE_TARGET_EXCLUDED or direct):
+            # a curfew or a siege in a town acts on its people; troops on alert in a foreign region, on its country
+            territorial = (trig.type == "COERCE" and (trig.mode or "") in ("curfew", "restrict", "martial-law")) or (
+                trig.type == "MOBILIZE" and not any(a.country_code == iso for a, _ in sources))
+            if iso in self.c.dicts.countries and (trig.type not in PLACE_TARGET_EXCLUDED or direct or territorial):
                 # "shelled Juba": its people; "evacuate settlements in the Gaza Strip": its government, or its
                 # people when the source is that government ("lifted the emergency in West Darfur")
                 a = self.c.state_actor(iso, "GOV")
-                if trig.type in PLACE_TARGET_EXCLUDED or a.actor_id in src:
+                if (trig.type in PLACE_TARGET_EXCLUDED and trig.type != "MOBILIZE") or a.actor_id in src:
                     a = self.c.state_actor(iso, "CVL")
                 if a.actor_id not in src:
                     return [(a, x)]
