@@ -336,7 +336,9 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
         rejected.extend(rej)
     timings["load_clean"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
     dup_of = find_duplicates(sigs)
+    timings["dedup"] = time.perf_counter() - t0
     n_articles, duplicates, n_coded = len(sigs), sum(1 for d in dup_of if d), 0
     del sigs
     per_source: dict[str, Counter] = {}

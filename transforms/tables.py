@@ -22,6 +22,10 @@ NEAR_DUPLICATE_JACCARD = 0.5  # or: share of shared content words (syndicated re
 # below this many distinct content words a text is a brief (a one-sentence item, a headline): one changed word
 # can be a different event ("banned" / "threatened to ban"), so briefs are copies only with the same words
 SHORT_TEXT_WORDS = 25
+# at most this many candidates are compared per article, those whose MinHash is closest to its own: texts that
+# share much of their vocabulary (one template, a synthetic corpus) would otherwise make every pair a
+# candidate; syndicated copies have the closest MinHashes, so they stay among the first
+MAX_CANDIDATES = 64
 
 
 class SchemaMismatch(ValueError):
@@ -97,7 +101,7 @@ _PAIR_I, _PAIR_J = (np.array(x, dtype=np.uint64) for x in zip(*[(i, j) for i in 
 _SIM_BITS_APART = int((1.0 - NEAR_DUPLICATE_SIMHASH) * 64)  # 6: simhashes this close are near-copies
 
 
-def _bucket_keys(fingerprint: int | None, words: np.ndarray) -> np.ndarray:
+def _bucket_keys(fingerprint: int | None, minhash: np.ndarray | None) -> np.ndarray:
     """LSH bucket keys as 64-bit integers: for the simhash (top bit set), every pair of its 8 bytes (two
     fingerprints within 6 bits differ in at most 6 bytes, so they share some pair); for the MinHash of the
     words, 32 bands of 4 values, each band hashed with its own multiplier."""
@@ -106,8 +110,8 @@ def _bucket_keys(fingerprint: int | None, words: np.ndarray) -> np.ndarray:
         b = (np.uint64(fingerprint) >> (np.arange(8, dtype=np.uint64) * np.uint64(8))) & np.uint64(0xFF)
         col = np.arange(len(_PAIR_I), dtype=np.uint64)
         parts.append(_SIM_BIT | (col << np.uint64(16)) | (b[_PAIR_I] << np.uint64(8)) | b[_PAIR_J])
-    if len(words):
-        mh = _minhash(words).astype(np.uint64).reshape(_BANDS, _ROWS)
+    if minhash is not None:
+        mh = minhash.astype(np.uint64).reshape(_BANDS, _ROWS)
         lo, hi = mh[:, 0] << np.uint64(32) | mh[:, 1], mh[:, 2] << np.uint64(32) | mh[:, 3]
         parts.append(((lo * _BAND_MIX[:, 0]) ^ (hi * _BAND_MIX[:, 1]) ^ np.arange(_BANDS, dtype=np.uint64))
                      & ~_SIM_BIT)
@@ -117,8 +121,8 @@ def _bucket_keys(fingerprint: int | None, words: np.ndarray) -> np.ndarray:
 class Signatures:
     """What duplicate detection keeps of a run's articles while their texts are streamed to disk: per article
     its id, its order key (published_at, url: the earliest publication is the original), its simhash, its
-    content words as sorted unique 32-bit hashes (the overlap test is exact up to hash collisions) and its
-    60 LSH bucket keys, ~2 KB for a 700-word text. Bucket membership is found later by sorting all keys at once, so no
+    content words as sorted unique 32-bit hashes (the overlap test is exact up to hash collisions), its MinHash
+    (128 values, to rank candidates) and its 60 LSH bucket keys, ~2.5 KB for a 700-word text. Bucket membership is found later by sorting all keys at once, so no
     per-bucket Python object is ever made (that index cost ~14 KB per article)."""
 
     def __init__(self, rows: Iterable[dict[str, Any]] = ()) -> None:
@@ -127,6 +131,7 @@ class Signatures:
         self.fingerprints: list[int | None] = []
         self.words: list[np.ndarray] = []
         self.keys: list[np.ndarray] = []
+        self.minhashes: list[np.ndarray | None] = []
         for r in rows:
             self.add(r)
 
@@ -143,7 +148,9 @@ class Signatures:
         self.orders.append((row.get("published_at") or _NEVER, row.get("url") or ""))
         self.fingerprints.append(fp)
         self.words.append(hs)
-        self.keys.append(_bucket_keys(fp, hs))
+        mh = _minhash(hs) if len(hs) else None
+        self.minhashes.append(mh)
+        self.keys.append(_bucket_keys(fp, mh))
 
 
 def _near_copy(wa: np.ndarray, fa: int | None, wb: np.ndarray, fb: int | None) -> bool:
@@ -199,6 +206,10 @@ def find_duplicates(sigs: Signatures, known: Signatures | None = None) -> list[s
     for item, fp in enumerate(fps):
         if fp is not None:
             fp_by_rank[rank[item]] = fp
+    mh_by_rank = np.zeros((n, _PERMS), dtype=np.uint32)
+    for item, mh in enumerate(known.minhashes + sigs.minhashes):
+        if mh is not None:
+            mh_by_rank[rank[item]] = mh
     eligible = np.zeros(n, dtype=bool)  # ranks that can be an original: indexed and not a copy themselves
     seen: dict[str, str] = {}
     out: list[str | None] = [None] * n
@@ -209,15 +220,27 @@ def find_duplicates(sigs: Signatures, known: Signatures | None = None) -> list[s
         if t >= nk:
             p = pos[offs[item]:offs[item + 1]]
             s = run_start[p]
-            mates = []
+            close, banded = [], []
             for e in np.flatnonzero(s < p):
                 r = sorted_ranks[s[e]:p[e]]
                 if is_sim[offs[item] + e]:  # a shared simhash byte pair: a candidate only if the simhash is close
-                    r = r[np.bitwise_count(fp_by_rank[r] ^ fp_by_rank[t]) <= _SIM_BITS_APART]
-                mates.append(r)
-            if mates:
-                cands = np.unique(np.concatenate(mates))
-                for j in cands[eligible[cands]]:
+                    close.append(r[np.bitwise_count(fp_by_rank[r] ^ fp_by_rank[t]) <= _SIM_BITS_APART])
+                else:
+                    banded.append(r)
+            if close or banded:
+                near = np.unique(np.concatenate(close)) if close else np.empty(0, dtype=np.int32)
+                cands = np.unique(np.concatenate([near, *banded]))
+                cands = cands[eligible[cands]]
+                # shared MinHash values estimate the overlap: a pair of Jaccard >= 0.5 shows fewer than a
+                # quarter of equal values with p < 1e-7 (128 values), so those are not compared; of the rest
+                # (texts of one template can make thousands), the closest 64 are
+                score = (mh_by_rank[cands] == mh_by_rank[t]).sum(axis=1)
+                score[np.isin(cands, near)] = _PERMS + 1  # a close simhash is a near-copy whatever the words
+                keep = score >= _PERMS // 4
+                cands, score = cands[keep], score[keep]
+                if len(cands) > MAX_CANDIDATES:
+                    cands = np.sort(cands[np.argpartition(-score, MAX_CANDIDATES)[:MAX_CANDIDATES]])
+                for j in cands:
                     other = proc[j]
                     if _near_copy(words[item], fps[item], words[other], fps[other]):
                         out[item] = ids[other]
