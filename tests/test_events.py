@@ -584,3 +584,18 @@ def test_where_the_reporter_is_is_not_where_it_happened(code_text):
                          "police post on Sunday, officials in Nairobi said.", date(2025, 3, 4))
     rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
     assert rows and rows[0]["place"] == "Kismayo"
+
+
+def test_a_repelled_attack_targets_whoever_repelled_it(code_text):
+    coded, _ = code_text("Sudanese troops repelled an RSF attack on the city's southern outskirts on Sunday.",
+                         date(2025, 5, 19))
+    att = [r for r in _rows(coded) if r["trigger"] == "attack"]
+    assert [(r["source"], r["target"]) for r in att] == [("Rapid Support Forces", "Sudanese military")]
+
+
+def test_a_convoy_from_an_organisation_is_that_organisations_act(code_text):
+    coded, _ = code_text("Fighting has displaced thousands in North Kivu. A convoy of 18 trucks from the UN World "
+                         "Food Programme delivered 400 tonnes of food to displaced families around Lubero.",
+                         date(2024, 11, 8))
+    aid = [r for r in _rows(coded) if r["event_type"] == "AID"]
+    assert aid and aid[0]["source"] == "World Food Programme"

@@ -37,7 +37,8 @@ SECTOR_NOUNS: dict[str, str] = {
     "government": "GOV", "authority": "GOV", "authorities": "GOV", "administration": "GOV", "ministry": "GOV",
     "cabinet": "GOV", "regime": "GOV", "official": "GOV", "officials": "GOV", "presidency": "GOV", "embassy": "GOV",
     "diplomat": "GOV", "minister": "GOV", "spokesman": "GOV", "spokeswoman": "GOV", "spokesperson": "GOV",
-    "ombudsman": "GOV",
+    "ombudsman": "GOV", "backer": "GOV", "backers": "GOV",
+    "warship": "MIL", "warships": "MIL",
     "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
     "navy": "MIL", "junta": "MIL", "militaries": "MIL", "guard": "MIL", "guards": "MIL", "defences": "MIL", "defenses": "MIL",
     "police": "COP", "policeman": "COP", "policemen": "COP",
@@ -90,6 +91,7 @@ CROWD_NOUNS = {"people", "person", "crowd", "demonstrator", "protester", "marche
                "student", "rioter"}
 FORCE_NOUNS = {"troop", "troops", "force", "forces", "soldier", "army", "unit", "contingent", "battalion", "brigade",
                "division", "fighter", "militia"}
+REPEL_VERBS = {"repel", "repulse", "thwart", "foil", "fend", "beat", "resist", "withstand", "survive"}
 # "two hours of talks", "a wave of attacks": the measure stands where the event noun would
 MEASURE_NOUNS = {"hour", "day", "week", "month", "year", "round", "series", "wave", "night", "spate", "string"}
 # "the two ministers": nouns whose "the two ..." refers back to two people (or two states or groups)
@@ -1358,12 +1360,13 @@ class _DocContext:
         while queue and steps < 12:
             c = queue.pop(0)
             steps += 1
-            if c.dep_ == "prep" and c.lower_ not in ("of",):
+            if c.dep_ == "prep" and c.lower_ not in ("of", "from"):  # "a convoy from the WFP"
                 continue
             m = self.by_token.get(c.i)
             if m is not None:
                 return m.actor
-            queue.extend(x for x in c.children if x.dep_ in ("compound", "amod", "pobj", "poss", "nmod"))
+            queue.extend(x for x in c.children if x.dep_ in ("compound", "amod", "pobj", "poss", "nmod")
+                         or (x.dep_ == "prep" and x.lower_ == "from"))  # "a convoy of trucks from the WFP"
         lemma = t.lemma_.lower()
         if (t.like_num or t.lower_ in ("dozens", "hundreds", "thousands", "scores")) and lemma not in CIVILIAN_VICTIMS:
             of = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
@@ -2036,6 +2039,10 @@ class _DocContext:
             # "will not accept refugees", "did not agree to the plan": the actor's refusal is the event (REJECT)
             etype, mode, modality = "REJECT", REFUSAL_MODES[etype], "asserted"
         targets = self._not_what_moves(t, trig, targets)
+        if trig.type == "ASSAULT" and trig.pos == "noun" and t.dep_ == "dobj" and t.head.lemma_.lower() in REPEL_VERBS:
+            # "the army repelled an RSF attack": the attack was on whoever repelled it
+            targets = [x for c in t.head.children if c.dep_ == "nsubj" for x in self.actors_at(c)
+                       if all(x[0].actor_id != a.actor_id for a, _ in sources)] or targets
         if not targets and pairs is None and mode == "mediate" and t.dep_ == "acl":
             # "an exchange mediated by the UAE" in "Russia and Ukraine freed prisoners in an exchange ...":
             # the mediator acts between the parties of the act it mediated
