@@ -599,3 +599,14 @@ def test_a_convoy_from_an_organisation_is_that_organisations_act(code_text):
                          date(2024, 11, 8))
     aid = [r for r in _rows(coded) if r["event_type"] == "AID"]
     assert aid and aid[0]["source"] == "World Food Programme"
+
+
+def test_places_of_joined_clauses_and_of_aid_stay_with_their_own_event(code_text):
+    coded, _ = code_text("In the port city of Mombasa, hundreds of demonstrators blocked the main road to the ferry, "
+                         "and smaller marches were reported in Nakuru.", date(2025, 6, 26))
+    assert {r["trigger"]: r["place"] for r in _rows(coded)} == {"blocked": "Mombasa", "marches": "Nakuru"}
+    coded, _ = code_text("Germany will provide 125 million euros in humanitarian aid for Sudan, the foreign office "
+                         "in Berlin said.", date(2025, 3, 10))
+    aid = [r for r in _rows(coded) if r["trigger"] == "aid"]
+    assert aid and aid[0]["place"] == "Sudan"  # where the recipients are, not where the donor speaks
+

@@ -1648,7 +1648,10 @@ class _DocContext:
 
     # ---- place, date, counts, modality
     def place_for(self, t: Token, sent: Span, actor_tokens: Iterable[int] = ()) -> PlaceMention | None:
-        sub = {x.i for x in t.subtree}
+        # the trigger's phrase without the clauses joined to it ("... blocked the road, and marches were
+        # reported in Nakuru": Nakuru is the other clause's place)
+        other = {x.i for c in t.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for x in c.subtree}
+        sub = {x.i for x in t.subtree} - other
         head = t.head
         if t.dep_ in ("pobj", "dobj") and head.i != t.i:
             sub |= {x.i for x in head.subtree}
@@ -1662,6 +1665,12 @@ class _DocContext:
         inside = [p for p in cands if p.start in sub]
         if inside:
             return inside[0]
+        if t.dep_ in ("nsubj", "nsubjpass") and head.i != t.i:  # "marches were reported in Nakuru": its clause
+            clause = {x.i for x in head.subtree} - {x.i for c in head.children if c.dep_ == "conj"
+                                                     for x in c.subtree}
+            inside = [p for p in cands if p.start in clause]
+            if inside:
+                return inside[0]
         return cands[0] if cands else None
 
     def _place_rank(self, p: PlaceMention) -> tuple[bool, bool, bool, bool]:
@@ -1669,6 +1678,8 @@ class _DocContext:
         a place after a locative preposition ("in Dili", "near Goma"), not one that is an actor or a modifier
         ("his Timor-Leste counterpart", "Pakistan's envoy"), a town or region before a whole country."""
         root = self.doc[p.start:p.end].root
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in PLACE_NOUNS:
+            root = root.head.head  # "in the port city of Mombasa"
         locative = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
         named_actor = root.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "nsubjpass", "dobj", "dative") \
             or any(i in self.by_token for i in range(p.start, p.end))
@@ -1683,11 +1694,12 @@ class _DocContext:
                                  for c in v.children if c.dep_ == "nsubj" for x in c.subtree}
         return cache[sent.start]
 
-    def _object_country(self, t: Token) -> PlaceMention | None:
+    def _object_country(self, t: Token, preps: tuple[str, ...] = ("on", "against", "in", "into", "inside")
+                        ) -> PlaceMention | None:
         """A country the event is done 'on/against/in/into' ("Iran's missile attack on Israel"), named as an
         actor rather than a place: where it happened, when the sentence names no place."""
         for c in t.children:
-            if c.dep_ == "prep" and c.lower_ in ("on", "against", "in", "into", "inside"):
+            if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     kind, _, iso = p.ent_id_.partition(":")
                     if p.dep_ == "pobj" and kind == "country" and self.c.gaz.country(iso) is not None:
@@ -2019,7 +2031,12 @@ class _DocContext:
         place = self.place_for(t if noun is None else noun[0], sent, [tok.i for _, tok in sources if tok is not None])
         placed_here = place is not None
         if place is None:
-            place = self._object_country(t if noun is None else noun[0])
+            # aid is given where its recipients are: "humanitarian aid for Sudan"
+            place = self._object_country(t if noun is None else noun[0], ("on", "against", "in", "into", "inside") + (
+                ("to", "for") if trig.type == "AID" else ()))
+            if place is None and trig.type == "AID":
+                place = next((self._object_country(c, ("to", "for")) for c in t.children
+                              if c.dep_ == "dobj" and self._object_country(c, ("to", "for"))), None)
             placed_here = place is not None
         if place is None:
             place = self._context_place(sent)
