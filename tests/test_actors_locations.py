@@ -255,3 +255,16 @@ def test_the_stored_gazetteer_answers_like_the_in_memory_one_and_keeps_only_what
     assert stored.country("COD") == drc and stored.extent("COD") == mem.extent("COD") and len(stored) == len(mem)
     assert set(stored._cache) == {"goma", "nord-kivu", "drc", "nowhere", "#country:COD"}  # nothing else loaded
     assert pickle.loads(pickle.dumps(stored)).lookup("Goma", ["COD"])[0] == goma  # travels to worker processes
+
+
+def test_attackers_named_by_their_role_are_actors_and_a_joined_noun_shares_its_country(code_text):
+    coded, names = code_text("Two Palestinian suicide bombers killed 23 people in Tel Aviv. Israeli helicopters and "
+                             "tanks shelled positions of the Palestinian security forces near Rafah.")
+    by_name = {a["name"]: (a["country_code"], a["sector"]) for a in coded.actors.values()}
+    assert by_name["Palestinian militants"] == ("PSE", "INS")
+    assert ("Israeli military", "Palestinian military") in {
+        (names.get(e["source_actor_id"]), names.get(e["target_actor_id"])) for e in coded.events}
+    assert ("Palestinian military", "Israeli military") not in {
+        (names.get(e["source_actor_id"]), names.get(e["target_actor_id"])) for e in coded.events}
+    coded, names = code_text("Experts warned of guerrilla-style attacks across Iraq.")
+    assert "Iraqi rebels" not in names.values()

@@ -38,7 +38,8 @@ SECTOR_NOUNS: dict[str, str] = {
     "cabinet": "GOV", "regime": "GOV", "official": "GOV", "officials": "GOV", "presidency": "GOV", "embassy": "GOV",
     "diplomat": "GOV", "minister": "GOV", "spokesman": "GOV", "spokeswoman": "GOV", "spokesperson": "GOV",
     "ombudsman": "GOV", "backer": "GOV", "backers": "GOV",
-    "warship": "MIL", "warships": "MIL",
+    "guerrilla": "REB", "militiaman": "REB", "militiamen": "REB", "bomber": "INS", "gunman": "INS", "gunmen": "INS",
+    "assailant": "INS", "tank": "MIL", "helicopter": "MIL",
     "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
     "navy": "MIL", "junta": "MIL", "militaries": "MIL", "guard": "MIL", "guards": "MIL", "defences": "MIL", "defenses": "MIL",
     "police": "COP", "policeman": "COP", "policemen": "COP",
@@ -726,8 +727,8 @@ class Coder:
             if t.i in used or t.pos_ not in ("NOUN", "PROPN"):
                 continue
             sector = SECTOR_NOUNS.get(t.lemma_.lower()) or SECTOR_NOUNS.get(t.text.lower())
-            if not sector:
-                continue
+            if not sector or (t.i + 1 < len(doc) and doc[t.i + 1].text == "-"):
+                continue  # "guerrilla-style attacks", "police-run camps": a modifier
             owners = [c for c in t.children if c.dep_ in ("compound", "poss", "nmod", "amod")]
             if any(c.i in used and not c.ent_id_.startswith(("country:", "adj:")) for c in owners):
                 continue  # "ISIS fighters", "RSF militants": the group itself is the actor
@@ -741,6 +742,11 @@ class Coder:
                 continue  # "the group's leadership"
             sent = t.sent
             iso = ante.country_code if ante is not None else self._country_of_noun(t, mentions)
+            if t.dep_ == "conj" and not any(c.ent_id_.startswith(("country:", "adj:")) for c in owners):
+                # "Israeli helicopters and tanks": the second shares the first one's country
+                first = next((m for m in mentions if m.start <= t.head.i < m.end), None)
+                if first is not None and first.actor.country_code:
+                    iso = first.actor.country_code
             if iso is None and t.lemma_.lower() in TITLE_NOUNS:
                 continue  # "foreign ministers" of no named country: not the page's government
             if iso is None and sector in ("CVL", "REF"):  # "protesters" belong to the country they march in
