@@ -610,3 +610,12 @@ def test_places_of_joined_clauses_and_of_aid_stay_with_their_own_event(code_text
     aid = [r for r in _rows(coded) if r["trigger"] == "aid"]
     assert aid and aid[0]["place"] == "Sudan"  # where the recipients are, not where the donor speaks
 
+
+
+def test_a_group_that_governs_is_its_countrys_government_from_the_day_it_took_power(code_text):
+    text = "Pakistan's special envoy for Afghanistan, Mohammad Sadiq, was in Kabul for talks with Taliban officials."
+    coded, _ = code_text(text, date(2024, 12, 25))
+    talks = [r for r in _rows(coded) if r["trigger"] == "talks"]
+    assert [(r["source"], r["target"]) for r in talks] == [("Mohammad Sadiq", "Afghan government")]
+    coded, names = code_text("Taliban fighters attacked a police post in Kandahar.", date(2001, 3, 4))
+    assert "Taliban" in names.values() and "Afghan government" not in names.values()  # in 2001: a rebel group

@@ -363,7 +363,7 @@ class Coder:
         published: date | None = art.get("published_date")
         out = CodedArticle()
         focus = self._focus_countries(doc)
-        mentions, places = self._mentions(doc, focus)
+        mentions, places = self._mentions(doc, focus, published)
         by_token: dict[int, Mention] = {}
         for m in mentions:
             for i in range(m.start, m.end):
@@ -441,8 +441,12 @@ class Coder:
             a.aliases.add(surface)
         return a
 
-    def _org_actor(self, idx: int, surface: str) -> Actor:
+    def _org_actor(self, idx: int, surface: str, published: date | None = None) -> Actor:
         o = self.dicts.orgs[idx]
+        if o.governs_since and o.country and published and published >= o.governs_since:
+            a = self.state_actor(o.country, "GOV", surface)  # the Taliban in 2025: Afghanistan's government
+            a.aliases.add(o.name)
+            return a
         if o.fold and o.country:
             a = self.state_actor(o.country, o.sector or "GOV", surface)
             a.aliases.add(o.name)
@@ -594,7 +598,8 @@ class Coder:
         doc.ents = kept
         doc.user_data.pop("_ents_by_sent", None)
 
-    def _mentions(self, doc: Doc, focus: list[str]) -> tuple[list[Mention], list[PlaceMention]]:
+    def _mentions(self, doc: Doc, focus: list[str], published: date | None = None
+                  ) -> tuple[list[Mention], list[PlaceMention]]:
         self._focus = focus
         self._join_names(doc)
         mentions: list[Mention] = []
@@ -617,7 +622,7 @@ class Coder:
                 continue
             if kind == "actor":
                 if claim(ent.start, ent.end):
-                    mentions.append(Mention(self._org_actor(int(val), ent.text), ent.start, ent.end, ent.text))
+                    mentions.append(Mention(self._org_actor(int(val), ent.text, published), ent.start, ent.end, ent.text))
             elif kind == "adj":
                 m = self._adjective_mention(doc, ent, val)
                 if m and claim(m.start, m.end):
@@ -1347,7 +1352,9 @@ class _DocContext:
     def _actor_of_phrase(self, t: Token) -> Actor | None:
         m = self.by_token.get(t.i)
         if m is not None and m.actor.kind != "person":  # "Egypt's foreign minister, Badr Abdelatty": the person
-            for c in t.children:
+            # (the parser may hang the name on the title's own object: "envoy for Afghanistan, Mohammad Sadiq")
+            for c in [*t.children, *(o for p in t.children if p.dep_ == "prep" and p.lower_ in ("for", "of", "to")
+                                     for o in p.children if o.dep_ == "pobj" for o in o.children)]:
                 pm = self.by_token.get(c.i) if c.dep_ == "appos" else None
                 if pm is not None and pm.actor.kind == "person":
                     return pm.actor

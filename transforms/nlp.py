@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ class OrgEntry:
     sector: str | None
     qid: str | None = None
     fold: bool = False  # a state agency folded into its (country, sector) actor
+    governs_since: date | None = None  # from this date on, the group is its country's government (the Taliban)
 
 
 @dataclass
@@ -55,7 +57,8 @@ class Dictionaries:
         with open(data_dir / "dictionaries" / "actors.yaml", encoding="utf-8") as f:
             raw = yaml.safe_load(f) or []
         orgs = [OrgEntry(name=r["name"], aliases=[str(a) for a in r.get("aliases") or []], kind=r["kind"],
-                         country=r.get("country"), sector=r.get("sector"), qid=r.get("qid"), fold=bool(r.get("fold")))
+                         country=r.get("country"), sector=r.get("sector"), qid=r.get("qid"), fold=bool(r.get("fold")),
+                         governs_since=date.fromisoformat(str(r["governs_since"])) if r.get("governs_since") else None)
                 for r in raw]
         countries = {c["iso3"]: c for c in read_countries(data_dir)}
         capitals = {c["capital"].lower(): iso for iso, c in countries.items() if c.get("capital")}
