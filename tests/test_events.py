@@ -166,7 +166,7 @@ def test_the_accused_is_the_agent_of_what_they_are_accused_of(code_text):
                          date(2025, 3, 10))
     rows = _rows(coded)
     assert _one(rows, event_type="ACCUSE")["target"] == "Pakistani government"
-    assert _one(rows, event_type="ASSAULT")["source"] == "Pakistani government"
+    assert _one(rows, event_type="ASSAULT")["source"] == "Pakistani military"  # the state's armed forces
 
 
 def test_object_of_an_ordinary_verb_does_not_make_its_subject_the_agent(code_text):
@@ -619,3 +619,14 @@ def test_a_group_that_governs_is_its_countrys_government_from_the_day_it_took_po
     assert [(r["source"], r["target"]) for r in talks] == [("Mohammad Sadiq", "Afghan government")]
     coded, names = code_text("Taliban fighters attacked a police post in Kandahar.", date(2001, 3, 4))
     assert "Taliban" in names.values() and "Afghan government" not in names.values()  # in 2001: a rebel group
+
+
+def test_force_used_by_a_state_named_as_a_whole_is_its_military_but_its_possessive_attack_its_own(code_text):
+    coded, _ = code_text("The Taliban government accused Pakistan of carrying out airstrikes in Paktika province.",
+                         date(2024, 12, 26))
+    assert {(r["event_type"], r["source"]) for r in _rows(coded)} >= {("ASSAULT", "Pakistani military"),
+                                                                       ("ACCUSE", "Afghan government")}
+    coded, _ = code_text("Iran's missile attack on Israel drew condemnation.", date(2024, 10, 15))
+    assert _one(_rows(coded), event_type="ASSAULT")["source"] == "Iranian government"
+    coded, _ = code_text("The Iranian government executed two protesters.", date(2024, 10, 15))
+    assert _one(_rows(coded), event_type="ASSAULT")["source"] == "Iranian government"

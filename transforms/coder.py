@@ -93,6 +93,8 @@ CROWD_NOUNS = {"people", "person", "crowd", "demonstrator", "protester", "marche
 FORCE_NOUNS = {"troop", "troops", "force", "forces", "soldier", "army", "unit", "contingent", "battalion", "brigade",
                "division", "fighter", "militia"}
 REPEL_VERBS = {"repel", "repulse", "thwart", "foil", "fend", "beat", "resist", "withstand", "survive"}
+GOVERNMENT_NOUNS = {"government", "ministry", "minister", "president", "cabinet", "administration", "regime",
+                    "authority", "authorities", "official", "leader", "presidency"}
 # "two hours of talks", "a wave of attacks": the measure stands where the event noun would
 MEASURE_NOUNS = {"hour", "day", "week", "month", "year", "round", "series", "wave", "night", "spate", "string"}
 # "the two ministers": nouns whose "the two ..." refers back to two people (or two states or groups)
@@ -2095,6 +2097,13 @@ class _DocContext:
             iso = next((a.country_code for a, _ in targets if a.country_code in self.c.dicts.countries), None)
             if iso is not None and all(a.sector != "COP" for a, _ in targets):
                 sources = [(self.c.state_actor(iso, "COP"), None)]
+        if etype == "ASSAULT":
+            # "Pakistan carried out airstrikes": force used by a state named as a whole is its armed forces'
+            sources = [(self.c.state_actor(a.country_code, "MIL", None), tok)
+                       if a.kind == "state" and a.sector == "GOV" and a.country_code in self.c.dicts.countries
+                       and (tok is None or (tok.lemma_.lower() not in GOVERNMENT_NOUNS and tok.dep_ != "poss"))
+                       else (a, tok)  # ... but "Iran's missile attack" is attributed to the state itself
+                       for a, tok in sources]
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
