@@ -268,3 +268,17 @@ def test_attackers_named_by_their_role_are_actors_and_a_joined_noun_shares_its_c
         (names.get(e["source_actor_id"]), names.get(e["target_actor_id"])) for e in coded.events}
     coded, names = code_text("Experts warned of guerrilla-style attacks across Iraq.")
     assert "Iraqi rebels" not in names.values()
+
+
+def test_a_regional_group_of_institutions_is_no_single_country_and_gangs_are_criminals(code_text):
+    coded, names = code_text("Kenyan police fired tear gas at protesters in Nairobi on Monday. On Tuesday, twelve "
+                             "Western embassies issued a joint statement urging the authorities to respect the right "
+                             "to protest. The interior ministry accused criminal gangs of hijacking the marches.")
+    assert "PROTEST" not in {e["event_type"] for e in coded.events}  # "the right to protest" is no protest
+    by_name = {a["name"]: a for a in coded.actors.values()}
+    assert by_name["Western embassies"]["country_code"] is None and by_name["Western embassies"]["sector"] == "GOV"
+    req = [e for e in coded.events if e["event_type"] == "REQUEST"]
+    assert [(names[e["source_actor_id"]], names[e["target_actor_id"]]) for e in req] == [
+        ("Western embassies", "Kenyan government")]
+    gangs = next(a for a in coded.actors.values() if a["sector"] == "CRM")
+    assert "criminal gangs" in gangs["aliases"]

@@ -38,6 +38,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "cabinet": "GOV", "regime": "GOV", "official": "GOV", "officials": "GOV", "presidency": "GOV", "embassy": "GOV",
     "diplomat": "GOV", "minister": "GOV", "spokesman": "GOV", "spokeswoman": "GOV", "spokesperson": "GOV",
     "ombudsman": "GOV", "backer": "GOV", "backers": "GOV",
+    "gang": "CRM", "gangs": "CRM", "smuggler": "CRM", "trafficker": "CRM",
     "guerrilla": "REB", "militiaman": "REB", "militiamen": "REB", "bomber": "INS", "gunman": "INS", "gunmen": "INS",
     "assailant": "INS", "tank": "MIL", "helicopter": "MIL",
     "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
@@ -57,7 +58,7 @@ SECTOR_NOUNS: dict[str, str] = {
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
                 "MED": "journalists", "HLH": "health workers", "EDU": "students", "SPY": "intelligence", "BUS": "businesses",
-                "LAB": "workers"}
+                "LAB": "workers", "CRM": "criminal gangs", "UAF": "militias"}
 PROTESTER_NOUNS = {"protester", "demonstrator"}
 CIVILIAN_VICTIMS = {"people", "person", "civilian", "resident", "villager", "child", "woman", "man", "worker",
                     "student", "passenger", "family", "displaced"}
@@ -95,6 +96,8 @@ FORCE_NOUNS = {"troop", "troops", "force", "forces", "soldier", "army", "unit", 
 REPEL_VERBS = {"repel", "repulse", "thwart", "foil", "fend", "beat", "resist", "withstand", "survive"}
 GOVERNMENT_NOUNS = {"government", "ministry", "minister", "president", "cabinet", "administration", "regime",
                     "authority", "authorities", "official", "leader", "presidency"}
+REGIONAL_ADJS = {"western", "arab", "european", "african", "asian", "gulf", "latin", "nordic", "baltic",
+                 "foreign", "international"}
 # "two hours of talks", "a wave of attacks": the measure stands where the event noun would
 MEASURE_NOUNS = {"hour", "day", "week", "month", "year", "round", "series", "wave", "night", "spate", "string"}
 # "the two ministers": nouns whose "the two ..." refers back to two people (or two states or groups)
@@ -763,6 +766,16 @@ class Coder:
                 local = self._paragraph_countries(sent, places)
                 if local and focus[0] not in local:
                     iso = local[-1]
+            region = next((c for c in t.children if c.dep_ == "amod" and c.lower_ in REGIONAL_ADJS), None)
+            if region is not None and t.tag_ == "NNS" and ante is None and not any(
+                    c.ent_id_.startswith(("country:", "adj:")) for c in owners):
+                # "Western embassies", "Arab leaders": a group of several states' institutions, no one country
+                start = min(region.i, t.i)
+                if claim(start, t.i + 1):
+                    name = f"{region.text[:1].upper()}{region.text[1:]} {t.text}"
+                    mentions.append(Mention(Actor(name, "other", None, sector, origin="dictionary"), start, t.i + 1,
+                                            doc[start:t.i + 1].text))
+                continue
             iso = iso or (focus[0] if focus else None)
             if not iso or iso not in self.dicts.countries:
                 continue
@@ -1305,6 +1318,9 @@ class _DocContext:
             return lex.get(("verb", "demand"))  # "X said that Y must ...": X demands of Y (PLOVER REQUEST)
         if t.dep_ == "amod" or (t.dep_ == "compound" and t.tag_ == "VBN"):
             return None  # "wounded soldiers", "the besieged town", "the banned group": a state, not an event
+        if t.dep_ in ("acl", "pobj", "pcomp") and (t.head if t.dep_ == "acl" else t.head.head).lemma_.lower() in (
+                "right", "freedom", "ability", "permission", "licence", "license"):
+            return None  # "the right to protest", "freedom of assembly": a right, not an act
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
             if trig and (trig.with_ or trig.senses):
