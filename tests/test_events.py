@@ -630,3 +630,11 @@ def test_force_used_by_a_state_named_as_a_whole_is_its_military_but_its_possessi
     assert _one(_rows(coded), event_type="ASSAULT")["source"] == "Iranian government"
     coded, _ = code_text("The Iranian government executed two protesters.", date(2024, 10, 15))
     assert _one(_rows(coded), event_type="ASSAULT")["source"] == "Iranian government"
+
+
+def test_withdrawing_a_bill_is_a_concession_to_whoever_pressed_for_it(code_text):
+    coded, _ = code_text("Thousands of Kenyan protesters marched in Nairobi against the finance bill. President "
+                         "William Ruto, who withdrew the finance bill last year, has not commented.", date(2025, 6, 26))
+    con = [r for r in _rows(coded) if r["event_type"] == "CONCEDE"]
+    assert [(r["source"], r["target"]) for r in con] == [("William Ruto", "Kenyan protesters")]
+    assert "RETREAT" not in {r["event_type"] for r in _rows(coded)}

@@ -1498,8 +1498,12 @@ class _DocContext:
             return []
         if want is None:
             return []
-        # the doer of most such acts so far (the latest on a tie): "the sanctions" of an article on EU sanctions
-        # are the EU's even when Britain's are mentioned last
+        return self._doers(want, sources)
+
+    def _doers(self, want: set[str], sources: list[tuple[Actor, Token]]) -> list[tuple[Actor, None]]:
+        """The doer of most events of the ``want`` types so far, not a source (the latest on a tie): "the
+        sanctions" of an article on EU sanctions are the EU's even when Britain's are mentioned last."""
+        own = {a.actor_id for a, _ in sources}
         doers: dict[str, list] = {}
         for n, ev in enumerate(self.history):
             if (not want or ev["type"] in want) and ev["source"] is not None and ev["source"].actor_id not in own:
@@ -2097,6 +2101,9 @@ class _DocContext:
             verb = t.head.head.head if t.head.dep_ == "pobj" else t.head.head
             targets = [x for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for x in self.actors_at(c)
                        if all(x[0].actor_id != a.actor_id for a, _ in sources)]
+        if not targets and pairs is None and trig.type == "CONCEDE":
+            # "Ruto withdrew the finance bill": a concession is made to whoever pressed for it most
+            targets = self._doers({"PROTEST", "REQUEST", "THREATEN"}, sources)
         if not targets and pairs is None and trig.type in REACTION_TYPES:
             targets = self._reacted_to(t, trig, sources)
         if not targets and pairs is None:
