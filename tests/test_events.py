@@ -638,3 +638,11 @@ def test_withdrawing_a_bill_is_a_concession_to_whoever_pressed_for_it(code_text)
     con = [r for r in _rows(coded) if r["event_type"] == "CONCEDE"]
     assert [(r["source"], r["target"]) for r in con] == [("William Ruto", "Kenyan protesters")]
     assert "RETREAT" not in {r["event_type"] for r in _rows(coded)}
+
+
+def test_a_rejected_appeal_and_the_wounded_as_people_are_no_events_of_their_own(code_text):
+    coded, _ = code_text("Beirut rejected a United Nations appeal for deploying army troops along its border.",
+                         date(2025, 3, 4))
+    assert {r["event_type"] for r in _rows(coded)} == {"REJECT"}
+    coded, _ = code_text("U.N. helicopters evacuated the wounded from the Bosnian town of Gorazde.", date(2025, 3, 4))
+    assert {r["event_type"] for r in _rows(coded)} == {"AID"}

@@ -1318,6 +1318,10 @@ class _DocContext:
             return lex.get(("verb", "demand"))  # "X said that Y must ...": X demands of Y (PLOVER REQUEST)
         if t.dep_ == "amod" or (t.dep_ == "compound" and t.tag_ == "VBN"):
             return None  # "wounded soldiers", "the besieged town", "the banned group": a state, not an event
+        if t.tag_ in ("VBN", "JJ") and t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in t.children) and not any(
+                c.dep_ in ("dobj", "nsubj", "nsubjpass", "agent", "aux", "auxpass") for c in t.children):
+            return None  # "evacuated the wounded", "buried the dead": people, not an event
         if t.dep_ in ("acl", "pobj", "pcomp") and (t.head if t.dep_ == "acl" else t.head.head).lemma_.lower() in (
                 "right", "freedom", "ability", "permission", "licence", "license"):
             return None  # "the right to protest", "freedom of assembly": a right, not an act
@@ -1977,7 +1981,9 @@ class _DocContext:
             if gtrig is None:
                 continue
             warned_against = gtrig.type == "THREATEN" and t.dep_ == "pcomp" and t.head.lower_ == "against"
-            if (gtrig.type in ("REQUEST", "REJECT") and trig.type not in ("REQUEST", "REJECT")) or warned_against:
+            rejected_ask = gtrig.type == "REJECT" and trig.pos == "noun" and t.dep_ == "dobj" and t.head.i == gov.i
+            if (gtrig.type in ("REQUEST", "REJECT") and trig.type not in ("REQUEST", "REJECT")) or warned_against \
+                    or rejected_ask:  # "rejected a UN appeal for ...": the rejection is the event
                 self.consumed.add(t.i)
                 if gtrig.type == "REQUEST":
                     self.request_mode.setdefault(gov.i, REQUEST_MODES.get(trig.type, "change"))
