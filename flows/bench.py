@@ -1,5 +1,7 @@
 """Benchmarks (``newsevents bench ...``): measured throughput and peak memory, never timed tests.
 
+``dedup``: duplicate detection alone on N synthetic texts with planted rewrites (signing, search, memory).
+
 ``crawl``: a local HTTP server (a separate process, so it does not share the crawler's GIL) serves N
 synthetic article pages listed by a sitemap; the crawler fetches them all into a fresh ledger and WARC file.
 Reports pages/s, MB/s and the crawler process's peak RSS.
@@ -285,6 +287,51 @@ def write_pages(folder: Path, n: int, start: int = 0) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(start, start + n):
         (folder / f"story-{i}.html").write_text(synthetic_page(i), encoding="utf-8")
+
+
+def bench_dedup(n: int, vocabulary: int = 50_000, words: int = 400, copies: float = 0.02) -> dict[str, Any]:
+    """Duplicate detection alone on ``n`` synthetic texts of ``words`` words drawn from ``vocabulary`` words
+    (unrelated texts share ~1 % of their words), ``copies`` of them rewrites of an earlier text keeping 7/8 of
+    its words: seconds to sign and to find the copies, copies found, the resident memory the signatures keep and
+    the traced memory (tracemalloc) the search adds at its peak."""
+    import tracemalloc  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+
+    from transforms.tables import Signatures, find_duplicates  # noqa: PLC0415
+
+    def rss_mb() -> float:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    rng = np.random.default_rng(7)
+    vocab = np.array([f"w{i}x" for i in range(vocabulary)])
+    before = rss_mb()
+    sigs, planted, t0 = Signatures(), 0, time.perf_counter()
+    kept: list[str] = []
+    for i in range(n):
+        if kept and rng.random() < copies:
+            text = kept[int(rng.integers(len(kept)))].split()
+            cut = len(text) // 8
+            text[:cut] = vocab[rng.integers(0, vocabulary, cut)]
+            text, planted = " ".join(text), planted + 1
+        else:
+            text = " ".join(vocab[rng.integers(0, vocabulary, words)])
+            if len(kept) < 1000:
+                kept.append(text)
+        sigs.add({"article_id": f"a{i}", "text": text, "url": f"https://bench.example/{i}",
+                  "fingerprint": f"{int(rng.integers(0, 2**63)):016x}"})
+    sign_s = time.perf_counter() - t0
+    kept.clear()
+    held = rss_mb() - before
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    found = sum(1 for d in find_duplicates(sigs) if d)
+    search_s = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"texts": n, "planted_copies": planted, "copies_found": found, "sign_seconds": round(sign_s, 1),
+            "search_seconds": round(search_s, 1), "signatures_rss_mb": round(held, 1),
+            "search_peak_extra_mb": round(peak / 2**20, 1)}
 
 
 def bench_floor(folder: Path, limit: int = 300) -> dict[str, Any]:

@@ -53,11 +53,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sql.add_argument("--output", metavar="PATH", help="write to a file instead of stdout (needed for parquet)")
     sql.add_argument("--max-rows", type=int, default=40, help="rows shown in table format (default: %(default)s)")
     bench = sub.add_parser("bench", help="measure throughput and peak memory (see flows/bench.py)")
-    bench.add_argument("what", choices=["pipeline", "crawl", "publish", "queries"],
+    bench.add_argument("what", choices=["pipeline", "crawl", "publish", "queries", "dedup"],
                        help="pipeline: the nightly flow on N synthetic pages, per stage, with the floor; crawl: fetch "
                             "N synthetic pages from a local server; publish: validate and publish N synthetic events; "
-                            "queries: the SQL recipes over N synthetic events")
-    bench.add_argument("--pages", type=int, default=1000, help="pages (default: %(default)s)")
+                            "queries: the SQL recipes over N synthetic events; dedup: duplicate detection alone on "
+                            "N synthetic texts with planted copies")
+    bench.add_argument("--pages", type=int, default=1000, help="pages, or texts for dedup (default: %(default)s)")
     bench.add_argument("--events", type=int, default=100_000, help="events for publish/queries (default: %(default)s)")
     bench.add_argument("--workers", type=int, help="coder processes (spaCy + coding) for `pipeline` (default: NEWSEVENTS_WORKERS)")
     bench.add_argument("--no-rerun", action="store_true", help="`pipeline`: skip the second (nothing new) run")
@@ -196,6 +197,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         r = bench_queries(args.events)
         print(json.dumps(r, indent=1))
         return 0 if all(v["seconds"] < 1 for k, v in r["queries"].items() if k.endswith(".sql")) else 1
+    if args.what == "dedup":
+        from flows.bench import bench_dedup  # noqa: PLC0415
+
+        r = bench_dedup(args.pages)
+        print(json.dumps(r, indent=1))
+        return 0 if r["copies_found"] >= r["planted_copies"] else 1
     if args.what == "publish":
         r = bench_publish(args.events)
         print(json.dumps(r, indent=1))

@@ -117,3 +117,11 @@ def test_waves_stream_to_disk_and_give_identical_tables(prefect_server, tmp_path
     shared = _rows(tmp_path / "many", "actor_mentions")  # some actors were met in several waves (articles)
     assert any(len({m[0] for m in shared if m[1] == a}) > 1 for a in ids)
     assert not any((tmp_path / "many" / "_staging").iterdir())
+
+
+def test_dedup_bench_finds_every_planted_copy_and_reports_its_costs():
+    from flows.bench import bench_dedup
+
+    r = bench_dedup(600, vocabulary=5000, words=200, copies=0.05)
+    assert r["planted_copies"] > 10 and r["copies_found"] == r["planted_copies"]
+    assert r["search_seconds"] >= 0 and r["search_peak_extra_mb"] > 0

@@ -1473,7 +1473,6 @@ class _DocContext:
         """The target of a reaction to an act named before: 'welcomed the sanctions', 'condemned the attack',
         'rejected the plan' -> whoever did it in the latest earlier event of that kind; 'vowed to retaliate'
         -> whoever last attacked the speaker's country."""
-        own = {a.actor_id for a, _ in sources}
         own_iso = {a.country_code for a, _ in sources if a.country_code}
         objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")] + [
             p for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of", "against")
