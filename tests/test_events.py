@@ -646,3 +646,12 @@ def test_a_rejected_appeal_and_the_wounded_as_people_are_no_events_of_their_own(
     assert {r["event_type"] for r in _rows(coded)} == {"REJECT"}
     coded, _ = code_text("U.N. helicopters evacuated the wounded from the Bosnian town of Gorazde.", date(2025, 3, 4))
     assert {r["event_type"] for r in _rows(coded)} == {"AID"}
+
+
+def test_an_order_to_a_named_actor_is_coercion_and_what_it_orders_no_event_of_its_own(code_text):
+    coded, _ = code_text("Kenyan police fired tear gas at protesters in Nairobi. The Communications Authority of "
+                         "Kenya ordered television and radio stations to stop broadcasting the protests live.",
+                         date(2025, 6, 26))
+    rows = [r for r in _rows(coded) if r["trigger"] != "fired"]
+    assert [(r["event_type"], r["source"], r["target"]) for r in rows] == [
+        ("COERCE", "Communications Authority of Kenya", "Kenyan media")]

@@ -38,6 +38,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "cabinet": "GOV", "regime": "GOV", "official": "GOV", "officials": "GOV", "presidency": "GOV", "embassy": "GOV",
     "diplomat": "GOV", "minister": "GOV", "spokesman": "GOV", "spokeswoman": "GOV", "spokesperson": "GOV",
     "ombudsman": "GOV", "backer": "GOV", "backers": "GOV",
+    "broadcaster": "MED", "newspaper": "MED",
     "gang": "CRM", "gangs": "CRM", "smuggler": "CRM", "trafficker": "CRM",
     "guerrilla": "REB", "militiaman": "REB", "militiamen": "REB", "bomber": "INS", "gunman": "INS", "gunmen": "INS",
     "assailant": "INS", "tank": "MIL", "helicopter": "MIL",
@@ -57,7 +58,7 @@ SECTOR_NOUNS: dict[str, str] = {
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
-                "MED": "journalists", "HLH": "health workers", "EDU": "students", "SPY": "intelligence", "BUS": "businesses",
+                "MED": "media", "HLH": "health workers", "EDU": "students", "SPY": "intelligence", "BUS": "businesses",
                 "LAB": "workers", "CRM": "criminal gangs", "UAF": "militias"}
 PROTESTER_NOUNS = {"protester", "demonstrator"}
 CIVILIAN_VICTIMS = {"people", "person", "civilian", "resident", "villager", "child", "woman", "man", "worker",
@@ -737,6 +738,8 @@ class Coder:
             if t.i in used or t.pos_ not in ("NOUN", "PROPN"):
                 continue
             sector = SECTOR_NOUNS.get(t.lemma_.lower()) or SECTOR_NOUNS.get(t.text.lower())
+            if t.lemma_.lower() == "station" and any(c.lower_ in ("television", "radio", "tv") for c in t.children):
+                sector = "MED"  # "television and radio stations" (not "power stations")
             if not sector or (t.i + 1 < len(doc) and doc[t.i + 1].text == "-"):
                 continue  # "guerrilla-style attacks", "police-run camps": a modifier
             owners = [c for c in t.children if c.dep_ in ("compound", "poss", "nmod", "amod")]
@@ -1981,6 +1984,8 @@ class _DocContext:
                 continue
             warned_against = gtrig.type == "THREATEN" and t.dep_ == "pcomp" and t.head.lower_ == "against"
             rejected_ask = gtrig.type == "REJECT" and trig.pos == "noun" and t.dep_ == "dobj" and t.head.i == gov.i
+            # "ordered the newspaper to suspend publication": the order is the event, not what it orders
+            rejected_ask = rejected_ask or (gov.lemma_.lower() == "order" and t.dep_ == "xcomp")
             if (gtrig.type in ("REQUEST", "REJECT") and trig.type not in ("REQUEST", "REJECT")) or warned_against \
                     or rejected_ask:  # "rejected a UN appeal for ...": the rejection is the event
                 self.consumed.add(t.i)
