@@ -122,7 +122,7 @@ class Signatures:
     """What duplicate detection keeps of a run's articles while their texts are streamed to disk: per article
     its id, its order key (published_at, url: the earliest publication is the original), its simhash, its
     content words as sorted unique 32-bit hashes (the overlap test is exact up to hash collisions), its MinHash
-    (128 values, to rank candidates) and its 60 LSH bucket keys, ~2.5 KB for a 700-word text. Bucket membership is found later by sorting all keys at once, so no
+    (128 values, to rank candidates) and its 60 LSH bucket keys, ~3 KB for a 700-word text. Bucket membership is found later by sorting all keys at once, so no
     per-bucket Python object is ever made (that index cost ~14 KB per article)."""
 
     def __init__(self, rows: Iterable[dict[str, Any]] = ()) -> None:
