@@ -655,3 +655,9 @@ def test_an_order_to_a_named_actor_is_coercion_and_what_it_orders_no_event_of_it
     rows = [r for r in _rows(coded) if r["trigger"] != "fired"]
     assert [(r["event_type"], r["source"], r["target"]) for r in rows] == [
         ("COERCE", "Communications Authority of Kenya", "Kenyan media")]
+
+
+def test_people_who_march_are_protesters(code_text):
+    coded, _ = code_text("Thousands of people marched through central Tbilisi on Saturday against the government. "
+                         "Georgian police detained three people.", date(2025, 3, 9))
+    assert _one(_rows(coded), event_type="PROTEST")["source"] == "Georgian protesters"

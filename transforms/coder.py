@@ -2060,6 +2060,12 @@ class _DocContext:
             return
         if not sources and trig.type == "PROTEST":
             sources = self._crowd(t, sent)
+        if trig.type == "PROTEST":  # "thousands of people marched": as a protest's source, people are protesters
+            sources = [(self.c.state_actor(a.country_code, "CVL", None, protesters=True), tok)
+                       if a.sector == "CVL" and a.kind == "other" and not a.name.endswith("protesters")
+                       and a.country_code in self.c.dicts.countries and tok is not None
+                       and (tok.lemma_.lower() in CROWD_NOUNS or tok.like_num or tok.lower_ in (
+                           "thousands", "hundreds", "dozens", "scores", "tens")) else (a, tok) for a, tok in sources]
         if not sources and not targets:
             return
         victims = [tok for _, tok in targets] or [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
