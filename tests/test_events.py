@@ -661,3 +661,9 @@ def test_people_who_march_are_protesters(code_text):
     coded, _ = code_text("Thousands of people marched through central Tbilisi on Saturday against the government. "
                          "Georgian police detained three people.", date(2025, 3, 9))
     assert _one(_rows(coded), event_type="PROTEST")["source"] == "Georgian protesters"
+
+
+def test_completing_a_withdrawal_is_the_subjects_withdrawal(code_text):
+    coded, _ = code_text("Russian forces completed their withdrawal from Kherson on Friday.", date(2022, 11, 12))
+    ret = _one(_rows(coded), event_type="RETREAT")
+    assert (ret["source"], ret["target"]) == ("Russian military", "Ukrainian government")

@@ -125,7 +125,8 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", 
                "undertake", "unleash", "perpetrate", "commit", "file", "express", "extend", "grant", "approve",
                "adopt", "introduce", "expand", "tighten", "host", "start", "pursue", "renew", "reiterate",
                "organise", "organize", "take", "claim", "have", "do", "keep", "maintain", "sustain", "broker",
-               "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open", "pay"}
+               "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open", "pay",
+               "complete", "finish"}
 FUTURE_GOVERNORS = {"vow", "swear", "threaten", "plan", "aim", "seek", "hope", "intend", "promise", "pledge", "prepare",
                     "want", "try", "attempt", "expect", "agree", "warn"}
 NOT_PLACES = {"exit", "menu", "home", "share", "subscribe", "login"}
