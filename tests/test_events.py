@@ -33,6 +33,11 @@ def _one(rows, **want):
     return got[0]
 
 
+def _pairs(rows, **want):
+    """(source, target) of the rows with the wanted column values, in text order."""
+    return [(r["source"], r["target"]) for r in rows if all(r.get(k) == v for k, v in want.items())]
+
+
 def test_seed_offensive_and_the_commanders_killing_with_nine_dead(seed):
     off = _one(seed, event_type="ASSAULT", source="Iraqi military", target="Islamic State")
     assert off["place"] == "Hamrin Mountains" and off["event_date"] == date(2024, 10, 16)
@@ -469,8 +474,7 @@ def test_forces_put_or_kept_on_alert_are_mobilised(code_text):
 def test_fighting_between_two_sides_has_the_first_as_source_and_the_second_as_target(code_text):
     coded, _ = code_text("Aid deliveries stopped after fighting between the Congolese army and M23 rebels reached "
                          "the town in June.", date(2024, 11, 7))
-    rows = [r for r in _rows(coded) if r["event_type"] == "ASSAULT"]
-    assert [(r["source"], r["target"]) for r in rows] == [("Congolese military", "M23")]
+    assert _pairs(_rows(coded), event_type="ASSAULT") == [("Congolese military", "M23")]
 
 
 def test_a_named_person_killed_counts_one_death_through_who_or_an_apposition(code_text):
@@ -513,8 +517,7 @@ def test_the_two_ministers_are_the_last_two_people_named_and_the_two_countries_a
 def test_a_reaction_to_an_act_named_before_targets_whoever_did_it(code_text):
     coded, _ = code_text("The European Union imposed sanctions on Iran Air on Monday. Ukraine's foreign ministry "
                          "welcomed the sanctions.", date(2024, 10, 15))
-    sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
-    assert [(r["source"], r["target"]) for r in sup] == [("Ukrainian government", "European Union")]
+    assert _pairs(_rows(coded), event_type="SUPPORT") == [("Ukrainian government", "European Union")]
     coded, _ = code_text("Pakistani jets bombed villages in Paktika, killing eight Afghan civilians. The Taliban "
                          "government vowed to retaliate.", date(2025, 3, 4))
     threats = [r for r in _rows(coded) if r["event_type"] == "THREATEN"]
@@ -529,15 +532,12 @@ def test_a_reaction_to_an_act_named_before_targets_whoever_did_it(code_text):
 def test_people_detained_at_a_protest_are_protesters_and_arrests_without_agent_are_by_police(code_text):
     coded, _ = code_text("Thousands of people marched through Tbilisi on Saturday against the government. Georgian "
                          "police detained three people near the parliament building.", date(2025, 3, 4))
-    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
-    assert [(r["source"], r["target"]) for r in rows] == [("Georgian police", "Georgian protesters")]
+    assert _pairs(_rows(coded), event_type="COERCE") == [("Georgian police", "Georgian protesters")]
     coded, _ = code_text("Fifty people were arrested in Nairobi on Wednesday, Kenyan media reported.", date(2025, 6, 26))
-    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
-    assert [(r["source"], r["target"]) for r in rows] == [("Kenyan police", "Kenyan civilians")]
+    assert _pairs(_rows(coded), event_type="COERCE") == [("Kenyan police", "Kenyan civilians")]
     coded, _ = code_text("Kenyan police fired tear gas at protesters in Nairobi. Fifty people were arrested in the "
                          "capital on Wednesday.", date(2025, 6, 26))
-    rows = [r for r in _rows(coded) if r["event_type"] == "COERCE"]
-    assert [(r["source"], r["target"]) for r in rows] == [("Kenyan police", "Kenyan protesters")]
+    assert _pairs(_rows(coded), event_type="COERCE") == [("Kenyan police", "Kenyan protesters")]
 
 
 def test_hurt_by_stones_thrown_by_x_has_x_as_the_agent(code_text):
@@ -551,8 +551,7 @@ def test_a_reaction_targets_the_doer_of_most_such_acts_so_far(code_text):
     coded, _ = code_text("The European Union imposed sanctions on Iran Air on Monday. The EU also imposed sanctions "
                          "on Mahan Air. Britain imposed sanctions on Saha Airlines. Ukraine's foreign ministry "
                          "welcomed the sanctions.", date(2024, 10, 15))
-    sup = [r for r in _rows(coded) if r["event_type"] == "SUPPORT"]
-    assert [(r["source"], r["target"]) for r in sup] == [("Ukrainian government", "European Union")]
+    assert _pairs(_rows(coded), event_type="SUPPORT") == [("Ukrainian government", "European Union")]
 
 
 def test_a_conditional_or_punitive_withdrawal_is_a_threat_and_a_lodged_protest_an_accusation(code_text):
@@ -589,8 +588,7 @@ def test_where_the_reporter_is_is_not_where_it_happened(code_text):
 def test_a_repelled_attack_targets_whoever_repelled_it(code_text):
     coded, _ = code_text("Sudanese troops repelled an RSF attack on the city's southern outskirts on Sunday.",
                          date(2025, 5, 19))
-    att = [r for r in _rows(coded) if r["trigger"] == "attack"]
-    assert [(r["source"], r["target"]) for r in att] == [("Rapid Support Forces", "Sudanese military")]
+    assert _pairs(_rows(coded), trigger="attack") == [("Rapid Support Forces", "Sudanese military")]
 
 
 def test_a_convoy_from_an_organisation_is_that_organisations_act(code_text):
@@ -615,8 +613,7 @@ def test_places_of_joined_clauses_and_of_aid_stay_with_their_own_event(code_text
 def test_a_group_that_governs_is_its_countrys_government_from_the_day_it_took_power(code_text):
     text = "Pakistan's special envoy for Afghanistan, Mohammad Sadiq, was in Kabul for talks with Taliban officials."
     coded, _ = code_text(text, date(2024, 12, 25))
-    talks = [r for r in _rows(coded) if r["trigger"] == "talks"]
-    assert [(r["source"], r["target"]) for r in talks] == [("Mohammad Sadiq", "Afghan government")]
+    assert _pairs(_rows(coded), trigger="talks") == [("Mohammad Sadiq", "Afghan government")]
     coded, names = code_text("Taliban fighters attacked a police post in Kandahar.", date(2001, 3, 4))
     assert "Taliban" in names.values() and "Afghan government" not in names.values()  # in 2001: a rebel group
 
@@ -635,8 +632,7 @@ def test_force_used_by_a_state_named_as_a_whole_is_its_military_but_its_possessi
 def test_withdrawing_a_bill_is_a_concession_to_whoever_pressed_for_it(code_text):
     coded, _ = code_text("Thousands of Kenyan protesters marched in Nairobi against the finance bill. President "
                          "William Ruto, who withdrew the finance bill last year, has not commented.", date(2025, 6, 26))
-    con = [r for r in _rows(coded) if r["event_type"] == "CONCEDE"]
-    assert [(r["source"], r["target"]) for r in con] == [("William Ruto", "Kenyan protesters")]
+    assert _pairs(_rows(coded), event_type="CONCEDE") == [("William Ruto", "Kenyan protesters")]
     assert "RETREAT" not in {r["event_type"] for r in _rows(coded)}
 
 
