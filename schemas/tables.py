@@ -50,7 +50,7 @@ ACTORS = pa.schema(
         _f("aliases", pa.list_(pa.string()), "other names and surface forms seen"),
         _f("affiliation", pa.string(), "name of the organisation a person belongs to, when the text says"),
         _f("wikidata_qid", pa.string(), "Wikidata id where known (from the dictionary)"),
-        _f("origin", pa.string(), "dictionary | ner: how the actor was recognised"),
+        _f("origin", pa.string(), "dictionary | ner | inferred (an unknown attacker, coded by convention): how the actor was recognised"),
     ],
     metadata={"schema_version": SCHEMA_VERSION, "table": "actors"},
 )

@@ -663,3 +663,42 @@ def test_completing_a_withdrawal_is_the_subjects_withdrawal(code_text):
     coded, _ = code_text("Russian forces completed their withdrawal from Kherson on Friday.", date(2022, 11, 12))
     ret = _one(_rows(coded), event_type="RETREAT")
     assert (ret["source"], ret["target"]) == ("Russian military", "Ukrainian government")
+
+
+def test_an_ethnic_group_is_coded_with_the_country_it_lives_in(code_text):
+    coded, _ = code_text("Bosnian Serbs blocked a road near Tuzla. Police arrested four ethnic Albanians in "
+                         "northern Greece on Monday. The Albanians of southern Montenegro demanded more schools. "
+                         "Thousands of Albanians marched in Tirana.", date(2025, 5, 6))
+    actors = {a["name"]: a for a in coded.actors.values()}
+    assert actors["Serbian civilians (Bosnia and Herzegovina)"]["country_code"] == "BIH"
+    assert actors["Albanian civilians (Greece)"]["affiliation"] == "ethnic Albanian"
+    assert actors["Albanian civilians (Montenegro)"]["country_code"] == "MNE"
+    assert _one(_rows(coded), trigger="marched")["source"] == "Albanian protesters"  # no marker: their own
+
+
+def test_an_attack_by_no_named_attacker_is_by_an_unidentified_armed_group_of_the_place(code_text):
+    coded, _ = code_text("A roadside bomb near the town of Baqubah killed two Iraqi policemen on Monday.",
+                         date(2025, 5, 6))
+    kill = _one(_rows(coded), event_type="ASSAULT")
+    assert (kill["source"], kill["target"]) == ("Unidentified armed group (Iraq)", "Iraqi police")
+    assert coded.actors[kill["source_actor_id"]]["sector"] == "UAF"
+    # a later mention of an attack whose attacker is named keeps its counts with that attack
+    coded, _ = code_text("The Iraqi army launched an offensive against ISIS in the Hamrin Mountains, resulting in "
+                         "the death of five militants.", date(2025, 5, 6))
+    assert {r["source"] for r in _rows(coded) if r["event_type"] == "ASSAULT"} == {"Iraqi military"}
+
+
+def test_what_a_group_is_for_or_against_is_not_its_country(code_text):
+    coded, _ = code_text("An anti-Syria journalist was shot dead in Beirut. Pro-Russian separatists attacked a "
+                         "checkpoint near Donetsk.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _pairs(rows, event_type="ASSAULT") == [("Unidentified armed group (Lebanon)", "Lebanese media"),
+                                                  ("Ukrainian rebels", None)]
+
+
+def test_a_stance_is_no_event_and_a_named_militia_is_its_name(code_text):
+    coded, _ = code_text("The vote was followed by attacks by militias opposed to independence. The army clashed "
+                         "with pro-government militias known as Wazalendo near Goma.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert "REJECT" not in {r["event_type"] for r in rows}
+    assert "Congolese militias" not in {a["name"] for a in coded.actors.values()}

@@ -41,7 +41,8 @@ SECTOR_NOUNS: dict[str, str] = {
     "broadcaster": "MED", "newspaper": "MED",
     "gang": "CRM", "gangs": "CRM", "smuggler": "CRM", "trafficker": "CRM",
     "guerrilla": "REB", "militiaman": "REB", "militiamen": "REB", "bomber": "INS", "gunman": "INS", "gunmen": "INS",
-    "assailant": "INS", "tank": "MIL", "helicopter": "MIL",
+    "assailant": "INS", "tank": "MIL", "helicopter": "MIL", "militia": "UAF", "militias": "UAF",
+    "separatist": "REB", "separatists": "REB",
     "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
     "navy": "MIL", "junta": "MIL", "militaries": "MIL", "guard": "MIL", "guards": "MIL", "defences": "MIL", "defenses": "MIL",
     "police": "COP", "policeman": "COP", "policemen": "COP",
@@ -61,6 +62,9 @@ SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": 
                 "MED": "media", "HLH": "health workers", "EDU": "students", "SPY": "intelligence", "BUS": "businesses",
                 "LAB": "workers", "CRM": "criminal gangs", "UAF": "militias"}
 PROTESTER_NOUNS = {"protester", "demonstrator"}
+ATTRIBUTIVE_PARTICIPLES = {"oppose", "ally", "link", "affiliate", "align", "loyal", "commit", "devote", "tie"}
+ETHNIC_SECTORS = {"CVL", "REB", "INS", "OPP", "REF"}  # a people, its fighters, parties and refugees
+DEMONYM_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "dative"}
 CIVILIAN_VICTIMS = {"people", "person", "civilian", "resident", "villager", "child", "woman", "man", "worker",
                     "student", "passenger", "family", "displaced"}
 GOV_TITLES = {"president", "minister", "premier", "chancellor", "spokesman", "spokeswoman", "spokesperson",
@@ -421,6 +425,15 @@ class Coder:
         seen = set()
         out.events = [e for e in out.events if not (e["event_id"] in seen or seen.add(e["event_id"]))]
         out.events = _merge_anaphora(out.events, doc)
+        for e in out.events:
+            unknown = e.pop("_unknown_attacker", None)
+            if unknown is None or e["source_actor_id"] is not None or any(
+                    o["sentence_index"] == e["sentence_index"] and o["event_type"] == e["event_type"]
+                    and o["source_actor_id"] is not None for o in out.events):
+                continue  # an attacker named by another mention of the attack in the sentence is the attacker
+            e["source_actor_id"] = add_actor(unknown)
+            e["event_id"] = stable_id("event", art["article_id"], e["sentence_index"], e["trigger_start"],
+                                      e["event_type"], e["source_actor_id"], e["target_actor_id"])
         return out
 
     # ---------------------------------------------------------------- helpers
@@ -429,7 +442,7 @@ class Coder:
         c: Counter[str] = Counter()
         for ent in doc.ents:
             kind, _, val = ent.ent_id_.partition(":")
-            if kind in ("country", "adj"):
+            if kind in ("country", "adj") and not _stance(doc[ent.start]):
                 c[val] += 3 if ent.start < 80 else 1
         return [iso for iso, _ in c.most_common(3)]
 
@@ -447,6 +460,12 @@ class Coder:
         if surface:
             a.aliases.add(surface)
         return a
+
+    def unidentified_armed_group(self, iso: str) -> Actor:
+        """The unknown perpetrator of an attack in a country: ACLED's 'Unidentified Armed Group (Iraq)', the
+        GSR's country + UAF for a roadside bomb."""
+        return Actor(f"Unidentified armed group ({self.dicts.countries[iso]['name']})", "armed_group", iso, "UAF",
+                     origin="inferred")
 
     def _org_actor(self, idx: int, surface: str, published: date | None = None) -> Actor:
         o = self.dicts.orgs[idx]
@@ -634,6 +653,8 @@ class Coder:
                 m = self._adjective_mention(doc, ent, val)
                 if m and claim(m.start, m.end):
                     mentions.append(m)
+            elif kind in ("country", "adj") and _stance(doc[ent.start]):
+                continue  # "anti-Syria", "pro-Russian": neither an actor nor a place
             elif kind == "country":
                 m = self._country_mention(doc, ent, val)
                 if m is not None:
@@ -659,9 +680,15 @@ class Coder:
                 place = self.resolve_place(ent.text, focus, doc, near=ctx)
                 if place is not None:
                     self._add_place(doc, ent.start, ent.end, place, places, claim)
+            elif label == "NORP" and not kind and ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" \
+                    and ent.root.head.head.lemma_.lower() in PLACE_NOUNS and not self._demonym_country(ent.root.text):
+                # "the town of Samarra" tagged as a people: a place
+                place = self.resolve_place(ent.text, focus, doc, near=self._context(ent, focus, places))
+                if place is not None:
+                    self._add_place(doc, ent.start, ent.end, place, places, claim)
             elif label == "NORP" and not kind:  # "Albanians", "Young Algerians": a people is its civilians
                 iso = self._demonym_country(ent.root.text)
-                if iso and ent.root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "dative") \
+                if iso and ent.root.dep_ in DEMONYM_ROLES \
                         and claim(ent.start, ent.end):
                     mentions.append(Mention(self.state_actor(iso, "CVL", ent.text), ent.start, ent.end, ent.text))
             elif label in ("PERSON", "ORG"):
@@ -743,6 +770,8 @@ class Coder:
                 sector = "MED"  # "television and radio stations" (not "power stations")
             if not sector or (t.i + 1 < len(doc) and doc[t.i + 1].text == "-"):
                 continue  # "guerrilla-style attacks", "police-run camps": a modifier
+            if any(c.dep_ == "acl" and c.lemma_.lower() in ("know", "call", "name") for c in t.children):
+                continue  # "militias known as Wazalendo": the name is the actor
             owners = [c for c in t.children if c.dep_ in ("compound", "poss", "nmod", "amod")]
             if any(c.i in used and not c.ent_id_.startswith(("country:", "adj:")) for c in owners):
                 continue  # "ISIS fighters", "RSF militants": the group itself is the actor
@@ -763,9 +792,13 @@ class Coder:
                     iso = first.actor.country_code
             if iso is None and t.lemma_.lower() in TITLE_NOUNS:
                 continue  # "foreign ministers" of no named country: not the page's government
-            if iso is None and sector in ("CVL", "REF"):  # "protesters" belong to the country they march in
+            if iso is None and (sector in ("CVL", "REF") or not focus or any(_stance(c) for c in owners)):
+                # "protesters" belong to the country they march in; so do "pro-Russian separatists", and anyone
+                # in a text that names no country as an actor
+                speaker = _speaker_tokens_in(sent)
                 iso = next((p.place.country_code for p in places
-                            if sent.start <= p.start < sent.end and p.place.country_code), None)
+                            if sent.start <= p.start < sent.end and p.place.country_code and p.start not in speaker),
+                           None)
             if iso is None and focus:  # a roundup: a paragraph about another country than the page's
                 local = self._paragraph_countries(sent, places)
                 if local and focus[0] not in local:
@@ -798,9 +831,66 @@ class Coder:
             if claim(left, t.i + 1):
                 mentions.append(Mention(self.state_actor(iso, sector, surface, t.lemma_.lower() in PROTESTER_NOUNS),
                                         left, t.i + 1, surface))
+        # a people named by its plural demonym that the tagger left untagged ("Bosnian Serbs", "the Croats")
+        for t in doc:
+            if t.i in used or not t.text[:1].isupper() or t.dep_ not in DEMONYM_ROLES:
+                continue
+            iso = self._demonym_country(t.text)
+            if iso and claim(t.i, t.i + 1):
+                mentions.append(Mention(self.state_actor(iso, "CVL", t.text), t.i, t.i + 1, t.text))
         mentions.sort(key=lambda m: m.start)
         places.sort(key=lambda p: p.start)
+        self._ethnic_groups(doc, mentions, places)
         return mentions, places
+
+    def _ethnic_groups(self, doc: Doc, mentions: list[Mention], places: list[PlaceMention]) -> None:
+        """An ethnic group is coded with the country it lives in, its ethnicity as the affiliation (the GSR and
+        ACLED convention): "Bosnian Serbs" (BIH), "Albanians of southern Serbia" (SRB), "ethnic Albanian
+        guerrillas operating in Macedonia" (MKD), "ethnic Albanians" with a place in the sentence (that place).
+        Without one of these markers a people stays its own country's ("Albanians marched in Tirana")."""
+        place_at = {i: p for p in places for i in range(p.start, p.end)}
+
+        def place_country(tok: Token) -> str | None:
+            p = place_at.get(tok.i)
+            if p is not None:
+                return p.place.country_code
+            kind, _, val = tok.ent_id_.partition(":")
+            return val if kind == "country" else None
+
+        for m in mentions:
+            a = m.actor
+            if a.kind != "other" or not a.country_code or a.sector not in ETHNIC_SECTORS or a.affiliation:
+                continue
+            head = doc[m.end - 1]
+            sent = head.sent
+            ethnic = any(t.lower_ == "ethnic" for t in doc[max(m.start - 2, sent.start):m.end]) or any(
+                c.lower_ == "ethnic" for c in head.children)
+            home = None
+            for c in head.children:  # "Bosnian Serbs": a second nationality before the people's own
+                kind, _, val = c.ent_id_.partition(":")
+                if c.dep_ in ("amod", "compound") and c.i < m.start and kind == "adj" and val != a.country_code:
+                    home = val
+            for c in head.children:  # "Albanians of southern Serbia", "ethnic Albanians in Kosovo"
+                if home is None and c.dep_ == "prep" and c.lower_ in ("of", "in", "from"):
+                    home = next((place_country(g) for g in c.children if place_country(g)), None)
+            if home is None and ethnic:
+                for c in head.children:  # "ethnic Albanian guerrillas operating in Macedonia"
+                    if c.dep_ in ("acl", "relcl"):
+                        home = next((place_country(g) for g in c.subtree if place_country(g)), None)
+                if home is None:  # a place of the sentence, else of its paragraph, not the people's own country
+                    speaker = _speaker_tokens_in(sent)
+                    home = next((p.place.country_code for p in places if sent.start <= p.start < sent.end
+                                 and p.start not in speaker and p.place.country_code not in (None, a.country_code)),
+                                None)
+                if home is None:
+                    home = next((iso for iso in reversed(self._paragraph_countries(sent, places))
+                                 if iso != a.country_code), None)
+            if not home or home == a.country_code or home not in self.dicts.countries:
+                continue
+            ethnicity = self.dicts.countries[a.country_code]["adjectives"][0]
+            word = SECTOR_NAMES.get(a.sector, a.sector.lower())
+            m.actor = Actor(f"{ethnicity} {word} ({self.dicts.countries[home]['name']})", "other", home, a.sector,
+                            aliases={m.text}, affiliation=f"ethnic {ethnicity}", origin="dictionary")
 
     @staticmethod
     def _antecedent(pron: Token, mentions: list[Mention]) -> Actor | None:
@@ -892,7 +982,7 @@ class Coder:
 
     def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
         for c in t.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and not _stance(c):
                 kind, _, val = c.ent_id_.partition(":")
                 if kind in ("country", "adj"):
                     return val
@@ -912,6 +1002,8 @@ class Coder:
         head = ent.root.head
         if head.i < ent.end:
             head = ent.root
+        if _stance(doc[ent.start]):
+            return None
         lemma = head.lemma_.lower()
         if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ in ("backed", "led", "sponsored", "supported"):
             return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
@@ -954,6 +1046,8 @@ class Coder:
         """A country name in an argument position is its government (or the sector noun it owns)."""
         root = ent.root
         dep = root.dep_
+        if _stance(doc[ent.start]):
+            return None
         if dep == "poss" and root.head.pos_ == "NOUN":
             sector = SECTOR_NOUNS.get(root.head.lemma_.lower())
             if sector:
@@ -1110,6 +1204,23 @@ def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
         out.append(e)
     return out
+
+
+def _stance(tok: Token) -> bool:
+    """'anti-Syria journalist', 'pro-Russian separatists': the country is what they are for or against, not theirs."""
+    doc = tok.doc
+    if tok.lower_.startswith(("anti-", "pro-")):
+        return True
+    i = tok.i - 1
+    while i >= 0 and doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN" and i > tok.i - 3:
+        i -= 1  # "pro-Saudi Arabia"
+    return i >= 1 and doc[i].text == "-" and doc[i - 1].lower_ in ("anti", "pro")
+
+
+def _speaker_tokens_in(sent: Span) -> set[int]:
+    """Tokens of the subject phrases of the sentence's speech verbs ('relief officials in Nairobi said')."""
+    return {x.i for v in sent if v.lemma_.lower() in SPEECH_VERBS for c in v.children if c.dep_ == "nsubj"
+            for x in c.subtree}
 
 
 def _actor_position(t: Token) -> bool:
@@ -1329,6 +1440,9 @@ class _DocContext:
         if t.dep_ in ("acl", "pobj", "pcomp") and (t.head if t.dep_ == "acl" else t.head.head).lemma_.lower() in (
                 "right", "freedom", "ability", "permission", "licence", "license"):
             return None  # "the right to protest", "freedom of assembly": a right, not an act
+        if t.dep_ == "acl" and t.tag_ == "VBN" and lemma in ATTRIBUTIVE_PARTICIPLES and not any(
+                c.dep_ == "agent" for c in t.children):
+            return None  # "militias opposed to independence", "forces allied to the army": a stance, not an act
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and lemma not in ("be", "have", "do")):
             trig = lex.get(("verb", lemma))
             if trig and (trig.with_ or trig.senses):
@@ -1411,13 +1525,13 @@ class _DocContext:
             of = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if of:
                 return self._actor_of_phrase(of[0])  # "hundreds of people"
-        if lemma in CIVILIAN_VICTIMS and self.focus:
+        if lemma in CIVILIAN_VICTIMS:
             # civilians of the country where the sentence places it, else of the article's focus country
             speakers = self._speaker_tokens(self.sent_of[t.i][1])
             here = [p.place.country_code for p in self._sentence_places(self.sent_of[t.i][1])
                     if p.place.country_code in self.c.dicts.countries and p.start not in speakers]
             iso = here[0] if here else None
-            if iso is None:  # a roundup: the paragraph is about another country than the page's
+            if iso is None and self.focus:  # a roundup: the paragraph is about another country than the page's
                 local = self.c._paragraph_countries(self.sent_of[t.i][1], self._places_in_order())
                 iso = local[-1] if local and self.focus[0] not in local else self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
@@ -1732,8 +1846,7 @@ class _DocContext:
         """Tokens of the subject phrases of the sentence's speech verbs ('relief officials in Nairobi said')."""
         cache = self.__dict__.setdefault("_speaker_cache", {})
         if sent.start not in cache:
-            cache[sent.start] = {x.i for v in sent if v.lemma_.lower() in SPEECH_VERBS
-                                 for c in v.children if c.dep_ == "nsubj" for x in c.subtree}
+            cache[sent.start] = _speaker_tokens_in(sent)
         return cache[sent.start]
 
     def _object_country(self, t: Token, preps: tuple[str, ...] = ("on", "against", "in", "into", "inside")
@@ -2144,6 +2257,14 @@ class _DocContext:
                        and (tok is None or (tok.lemma_.lower() not in GOVERNMENT_NOUNS and tok.dep_ != "poss"))
                        else (a, tok)  # ... but "Iran's missile attack" is attributed to the state itself
                        for a, tok in sources]
+        unknown = None
+        iso = place.place.country_code if place is not None and placed_here else None
+        if etype == "ASSAULT" and not sources and targets and pairs is None and iso in self.c.dicts.countries \
+                and not (t.dep_ in ("xcomp", "acl", "advcl") and any(c.lower_ == "to" for c in t.children)) \
+                and not any(tok is not None and tok.left_edge.i <= place.start <= tok.right_edge.i for _, tok in targets):
+            # "a roadside bomb near Samarra killed a U.S. soldier": the attacker is unknown, not absent (given
+            # after merging, when no other mention of the attack names the attacker)
+            unknown = self.c.unidentified_armed_group(iso)
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
@@ -2184,6 +2305,7 @@ class _DocContext:
                 "_source_actor": s,
                 "_target_actor": g,
                 "_location_record": loc_rec,
+                "_unknown_attacker": unknown if s is None else None,
             }
 
     def _nearby_targets(self, t: Token, trig: Trigger, sources: list[tuple[Actor, Token]]
