@@ -702,3 +702,33 @@ def test_a_stance_is_no_event_and_a_named_militia_is_its_name(code_text):
     rows = _rows(coded)
     assert "REJECT" not in {r["event_type"] for r in rows}
     assert "Congolese militias" not in {a["name"] for a in coded.actors.values()}
+
+
+def test_a_light_verb_carries_its_nouns_objects_and_clauses(code_text):
+    coded, _ = code_text("A Peruvian prosecutor opened corruption investigations against 12 Bolivian officials. "
+                         "The WHO repeated its demand on Monday that Israel allow fuel deliveries.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _pairs(rows, event_type="ACCUSE") == [("Peruvian judiciary", "Bolivian government")]
+    assert _pairs(rows, event_type="REQUEST") == [("World Health Organization", "Israeli government")]
+    assert "AID" not in {r["event_type"] for r in rows}  # what is demanded has not happened
+
+
+def test_property_targets_forces_led_by_a_country_and_fire_against_camps(code_text):
+    coded, _ = code_text("Syrian army bulldozers razed Lebanese homes near Qusayr. "
+                         "Ethiopian-led forces directed mortar fire against Somali militia camps near Baidoa.",
+                         date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _pairs(rows, event_type="ASSAULT") == [("Syrian military", "Lebanese civilians"),
+                                                  ("Ethiopian military", "Somali militias")]
+
+
+def test_harm_without_a_sign_of_an_attack_gets_no_invented_attacker(code_text):
+    coded, _ = code_text("A fire broke out in a market in Lagos, killing four people. A bomb blast in a market in "
+                         "Maiduguri killed six people.", date(2025, 5, 6))
+    assert [s for s, _ in _pairs(_rows(coded), event_type="ASSAULT")] == [None, "Unidentified armed group (Nigeria)"]
+
+
+def test_the_reporters_city_does_not_make_the_victims_its_citizens(code_text):
+    coded, _ = code_text("Somali troops shelled the town of Beledweyne on Sunday, killing about 20 people, aid "
+                         "officials in Nairobi said.", date(2025, 5, 6))
+    assert _pairs(_rows(coded), event_type="ASSAULT") == [("Somali military", "Somali civilians")]

@@ -41,7 +41,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "broadcaster": "MED", "newspaper": "MED",
     "gang": "CRM", "gangs": "CRM", "smuggler": "CRM", "trafficker": "CRM",
     "guerrilla": "REB", "militiaman": "REB", "militiamen": "REB", "bomber": "INS", "gunman": "INS", "gunmen": "INS",
-    "assailant": "INS", "tank": "MIL", "helicopter": "MIL", "militia": "UAF", "militias": "UAF",
+    "assailant": "INS", "tank": "MIL", "helicopter": "MIL", "bulldozer": "MIL", "extremist": "INS", "militia": "UAF", "militias": "UAF",
     "separatist": "REB", "separatists": "REB",
     "military": "MIL", "army": "MIL", "force": "MIL", "forces": "MIL", "troops": "MIL", "troop": "MIL", "soldier": "MIL",
     "navy": "MIL", "junta": "MIL", "militaries": "MIL", "guard": "MIL", "guards": "MIL", "defences": "MIL", "defenses": "MIL",
@@ -62,6 +62,14 @@ SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": 
                 "MED": "media", "HLH": "health workers", "EDU": "students", "SPY": "intelligence", "BUS": "businesses",
                 "LAB": "workers", "CRM": "criminal gangs", "UAF": "militias"}
 PROTESTER_NOUNS = {"protester", "demonstrator"}
+HARM_ONLY = {"kill", "killing", "die", "death", "injure", "wound", "hurt", "dead"}  # harm, no attack as such
+ATTACK_EVIDENCE = {"bomb", "bombing", "explosion", "blast", "device", "ied", "mine", "minefield", "landmine", "rocket",
+                   "mortar", "shell", "shelling", "gunfire", "gunman", "gunmen", "attack", "strike", "airstrike",
+                   "ambush", "raid", "grenade", "missile", "drone", "sniper", "shooting", "bomber", "assailant",
+                   "attacker", "militant", "explosive", "artillery", "gunshot", "stabbing", "ambush"}
+PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "farm", "field", "crop", "goods",
+                  "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land"}
+CARRIED_PREPS = {"against", "on", "into", "upon", "targeting"}
 ATTRIBUTIVE_PARTICIPLES = {"oppose", "ally", "link", "affiliate", "align", "loyal", "commit", "devote", "tie"}
 ETHNIC_SECTORS = {"CVL", "REB", "INS", "OPP", "REF"}  # a people, its fighters, parties and refugees
 DEMONYM_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "dative"}
@@ -77,7 +85,7 @@ MIL_COMPOUNDS = {"defence", "defense", "war", "armed", "army", "military", "secu
 SPEECH_VERBS = {"say", "tell", "report", "claim", "allege", "state", "announce", "confirm", "add", "insist",
                 "write", "declare", "note", "quote"}
 # speech verbs that make a demand of the subject of their "... must ..." clause
-OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "conclude", "stress", "repeat", "say", "tell", "insist"}
+OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "repeat", "direct", "conclude", "stress", "repeat", "say", "tell", "insist"}
 # types where "A and B <verb>" with no object means each side acted on the other
 TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
@@ -127,7 +135,7 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "begin", "step", 
                "continue", "resume", "escalate", "make", "issue", "hold", "impose", "announce", "level", "lodge",
                "sign", "reach", "give", "provide", "offer", "deliver", "send", "deploy", "wage", "fight", "plan",
                "undertake", "unleash", "perpetrate", "commit", "file", "express", "extend", "grant", "approve",
-               "adopt", "introduce", "expand", "tighten", "host", "start", "pursue", "renew", "reiterate",
+               "adopt", "introduce", "expand", "tighten", "host", "start", "pursue", "renew", "reiterate", "repeat", "direct",
                "organise", "organize", "take", "claim", "have", "do", "keep", "maintain", "sustain", "broker",
                "mediate", "propose", "put", "set", "declare", "allow", "block", "lift", "ease", "open", "pay",
                "complete", "finish"}
@@ -981,7 +989,10 @@ class Coder:
         return [iso for _, iso in sorted(found)]
 
     def _country_of_noun(self, t: Token, mentions: list[Mention]) -> str | None:
-        for c in t.children:
+        owners = list(t.children)
+        if t.dep_ == "compound" and t.head.pos_ == "NOUN":  # "Israeli army bulldozers": the army is Israeli
+            owners += [c for c in t.head.children if c.i < t.i]
+        for c in owners:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and not _stance(c):
                 kind, _, val = c.ent_id_.partition(":")
                 if kind in ("country", "adj"):
@@ -1006,6 +1017,11 @@ class Coder:
             return None
         lemma = head.lemma_.lower()
         if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ in ("backed", "led", "sponsored", "supported"):
+            noun = doc[ent.end + 1].head
+            sector = SECTOR_NOUNS.get(noun.lemma_.lower()) or SECTOR_NOUNS.get(noun.lower_)
+            if doc[ent.end + 1].lower_ == "led" and doc[ent.end + 1].dep_ == "amod" and sector in ("MIL", "COP"):
+                surface = doc[ent.start:noun.i + 1].text  # "Vietnamese-led forces": that country's forces
+                return Mention(self.state_actor(iso, sector, surface), ent.start, noun.i + 1, surface)
             return Mention(self.state_actor(iso, "GOV", ent.text), ent.start, ent.end, ent.text)
         sector = SECTOR_NOUNS.get(lemma) or SECTOR_NOUNS.get(head.text.lower())
         if not sector and ent.root.dep_ in ("amod", "compound", "nmod", "npadvmod"):
@@ -1532,7 +1548,9 @@ class _DocContext:
                     if p.place.country_code in self.c.dicts.countries and p.start not in speakers]
             iso = here[0] if here else None
             if iso is None and self.focus:  # a roundup: the paragraph is about another country than the page's
-                local = self.c._paragraph_countries(self.sent_of[t.i][1], self._places_in_order())
+                local = self.c._paragraph_countries(self.sent_of[t.i][1], [  # (not where its reporters are)
+                    p for p in self._places_in_order()
+                    if p.start not in self._speaker_tokens(self.sent_of[p.start][1])])
                 iso = local[-1] if local and self.focus[0] not in local else self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
@@ -1678,7 +1696,10 @@ class _DocContext:
                                 if got:
                                     return got
                 continue
-            for c in t.children:
+            carrier = t.head if pat.startswith("prep:") and trig.pos == "noun" and t.dep_ == "dobj" \
+                and _light_verb(t.head) and pat[5:] in CARRIED_PREPS else None
+            for c in [*t.children, *(carrier.children if carrier is not None else ())]:
+                # "opened investigations against 28 officials": the light verb carries the noun's object
                 if pat.startswith("prep:"):
                     if c.dep_ in ("prep", "agent") and c.lower_ == pat[5:]:
                         for p in c.children:
@@ -2117,6 +2138,11 @@ class _DocContext:
         sanctions', 'an appeal for deploying troops', 'an offer of talks', 'opposed the deployment' (through
         a light verb or a noun object of at most two steps)."""
         cur = t.head if t.dep_ == "dobj" and _light_verb(t.head) else t  # "to hold talks"
+        if t.dep_ == "ccomp" and _light_verb(t.head):  # "reiterated its demand that Israel ease ...": the demand's
+            noun = next((c for c in t.head.children if c.dep_ == "dobj" and c.i < t.i), None)
+            gtrig = self.trigger_for(noun) if noun is not None else None
+            if gtrig is not None and gtrig.pos == "noun":
+                return noun, gtrig
         for _ in range(3):
             head = cur.head
             if head.i == cur.i:
@@ -2259,7 +2285,10 @@ class _DocContext:
                        for a, tok in sources]
         unknown = None
         iso = place.place.country_code if place is not None and placed_here else None
-        if etype == "ASSAULT" and not sources and targets and pairs is None and iso in self.c.dicts.countries \
+        attack = t.lemma_.lower() not in HARM_ONLY or any(
+            x.lemma_.lower() in ATTACK_EVIDENCE for c in t.children if c.dep_ in ("nsubj", "agent", "prep")
+            for x in c.subtree)  # "a fire broke out, killing four": no attacker to speak of
+        if etype == "ASSAULT" and attack and not sources and targets and pairs is None and iso in self.c.dicts.countries \
                 and not (t.dep_ in ("xcomp", "acl", "advcl") and any(c.lower_ == "to" for c in t.children)) \
                 and not any(tok is not None and tok.left_edge.i <= place.start <= tok.right_edge.i for _, tok in targets):
             # "a roadside bomb near Samarra killed a U.S. soldier": the attacker is unknown, not absent (given
@@ -2323,6 +2352,9 @@ class _DocContext:
         skip_deep = {"punct", "cc", "conj", "parataxis", "det", "relcl", "advcl", "mark", "aux", "neg"}
         frontier = [(c, 1) for c in t.children if c.dep_ not in skip_first
                     and (c.dep_ != "advcl" or any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children))]
+        if trig.pos == "noun" and t.dep_ == "dobj" and _light_verb(t.head):
+            # "reiterated its demand today that Israel ease ...": the light verb carries the noun's complements
+            frontier += [(c, 1) for c in t.head.children if c.dep_ in ("ccomp", "prep", "dative") and c.i > t.i]
         seen = 0
         sub_place: tuple[PlaceMention, Token] | None = None
         while frontier and seen < 40:
@@ -2341,13 +2373,18 @@ class _DocContext:
                 iso = p.place.country_code or ""
             elif kind != "adj" or x.dep_ not in ("amod", "compound"):  # "an Indian proposal"
                 iso = ""
+            if iso in self.c.dicts.countries and trig.type in PLACE_TARGET_EXCLUDED and kind == "adj" \
+                    and x.head.lemma_.lower() in PROPERTY_NOUNS:
+                a = self.c.state_actor(iso, "CVL")  # "demolished Palestinian homes": their owners, the people
+                if a.actor_id not in src:
+                    return [(a, x)]
             foreign = not any(a.country_code == iso for a, _ in sources)
             if iso in self.c.dicts.countries and (trig.type not in PLACE_TARGET_EXCLUDED
                                                   or (trig.type == "MOBILIZE" and foreign)):
                 a = self.c.state_actor(iso, "GOV")  # "strengthened its forces in Lebanon": Lebanon's government
                 if a.actor_id not in src:
                     return [(a, x)]
-            if depth < 4:
+            if depth < 5:
                 frontier.extend((c, depth + 1) for c in x.children if c.dep_ not in skip_deep)
             if p is not None and p.place.country_code and p.place.feature_kind != "country" and sub_place is None:
                 sub_place = (p, x)
