@@ -732,3 +732,20 @@ def test_the_reporters_city_does_not_make_the_victims_its_citizens(code_text):
     coded, _ = code_text("Somali troops shelled the town of Beledweyne on Sunday, killing about 20 people, aid "
                          "officials in Nairobi said.", date(2025, 5, 6))
     assert _pairs(_rows(coded), event_type="ASSAULT") == [("Somali military", "Somali civilians")]
+
+
+def test_what_is_threatened_is_the_threats_mode_not_an_event_of_its_own(code_text):
+    coded, _ = code_text("The Chinese government threatened to impose tariffs on Australian wine.", date(2025, 5, 6))
+    assert [(r["event_type"], r["event_mode"], r["source"], r["target"]) for r in _rows(coded)] == [
+        ("THREATEN", "restrict", "Chinese government", "Australian government")]
+    coded, _ = code_text("Hamas vowed to retaliate.", date(2025, 5, 6))  # a threat as the content stays one
+    assert {r["event_type"] for r in _rows(coded)} == {"THREATEN"}
+
+
+def test_a_purpose_is_no_event_and_a_conditional_meeting_is_an_offer(code_text):
+    coded, _ = code_text("Egypt hosted Qatari envoys for talks aimed at establishing a truce.", date(2025, 5, 6))
+    assert {r["event_type"] for r in _rows(coded)} == {"CONSULT"}  # not the truce (AGREE)
+    coded, _ = code_text("Sudanese rebel leaders said they would meet the UN envoy if he came to Juba.",
+                         date(2025, 5, 6))
+    offer = _one(_rows(coded), trigger="meet")
+    assert (offer["event_type"], offer["event_mode"], offer["source"]) == ("AGREE", "pledge", "Sudanese rebels")

@@ -69,6 +69,8 @@ ATTACK_EVIDENCE = {"bomb", "bombing", "explosion", "blast", "device", "ied", "mi
                    "attacker", "militant", "explosive", "artillery", "gunshot", "stabbing", "ambush"}
 PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "farm", "field", "crop", "goods",
                   "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land"}
+SIDE_HEADS = {"leader", "leadership", "commander", "spokesman", "spokeswoman", "spokesperson", "official", "member",
+              "chief", "delegation", "negotiator", "envoy"}
 CARRIED_PREPS = {"against", "on", "into", "upon", "targeting"}
 ATTRIBUTIVE_PARTICIPLES = {"oppose", "ally", "link", "affiliate", "align", "loyal", "commit", "devote", "tie"}
 ETHNIC_SECTORS = {"CVL", "REB", "INS", "OPP", "REF"}  # a people, its fighters, parties and refugees
@@ -834,7 +836,7 @@ class Coder:
             left = min([c.i for c in t.children if c.dep_ in ("amod", "compound", "det", "poss") and c.i < t.i] + [t.i])
             if any(i in used for i in range(left, t.i)):
                 left = t.i
-            sector = "MIL" if any(c.lemma_.lower() in MIL_COMPOUNDS for c in t.children if c.dep_ in ("compound", "amod")) else sector
+            sector = _sector_of(t, sector)
             surface = doc[left:t.i + 1].text
             if claim(left, t.i + 1):
                 mentions.append(Mention(self.state_actor(iso, sector, surface, t.lemma_.lower() in PROTESTER_NOUNS),
@@ -1029,8 +1031,7 @@ class Coder:
             if m is not None:
                 return m
         if sector and ent.root.dep_ in ("amod", "compound", "nmod", "npadvmod"):
-            if any(c.lemma_.lower() in MIL_COMPOUNDS for c in head.children if c.dep_ in ("compound", "amod")):
-                sector = "MIL"
+            sector = _sector_of(head, sector)
             surface = doc[ent.start:head.i + 1].text
             return Mention(self.state_actor(iso, sector, surface, lemma in PROTESTER_NOUNS), ent.start, head.i + 1, surface)
         c = self.dicts.countries.get(iso) or {}
@@ -1220,6 +1221,17 @@ def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
         out.append(e)
     return out
+
+
+def _sector_of(t: Token, sector: str) -> str:
+    """The sector of a sector noun, as its compounds narrow it: "army officers" (MIL), "rebel leaders" (REB),
+    "opposition officials" (OPP) are not the government."""
+    mods = [c.lemma_.lower() for c in t.children if c.dep_ in ("compound", "amod")]
+    if any(m in MIL_COMPOUNDS for m in mods):
+        return "MIL"
+    if t.lemma_.lower() in SIDE_HEADS:
+        return next((SECTOR_NOUNS[m] for m in mods if SECTOR_NOUNS.get(m) in ("REB", "INS", "OPP", "LAB")), sector)
+    return sector
 
 
 def _stance(tok: Token) -> bool:
@@ -1456,6 +1468,9 @@ class _DocContext:
         if t.dep_ in ("acl", "pobj", "pcomp") and (t.head if t.dep_ == "acl" else t.head.head).lemma_.lower() in (
                 "right", "freedom", "ability", "permission", "licence", "license"):
             return None  # "the right to protest", "freedom of assembly": a right, not an act
+        if (t.dep_ == "pcomp" and t.head.lower_ == "at" and t.head.head.lemma_.lower() == "aim") or (
+                t.dep_ == "xcomp" and t.head.lemma_.lower() in ("design", "intend", "mean") and t.head.tag_ == "VBN"):
+            return None  # "a meeting aimed at establishing relations", "a plan designed to end": a purpose
         if t.dep_ == "acl" and t.tag_ == "VBN" and lemma in ATTRIBUTIVE_PARTICIPLES and not any(
                 c.dep_ == "agent" for c in t.children):
             return None  # "militias opposed to independence", "forces allied to the army": a stance, not an act
@@ -2128,6 +2143,11 @@ class _DocContext:
                     self.request_mode.setdefault(gov.i, REQUEST_MODES.get(trig.type, "change"))
             elif gtrig.type == "PROTEST" and trig.type == "REQUEST" and t.dep_ in ("advcl", "xcomp"):
                 self.consumed.add(t.i)
+            elif gtrig.type == "THREATEN" and trig.type != "THREATEN" and t.dep_ == "xcomp" and gov.pos_ == "VERB" \
+                    and t.head.i == gov.i:
+                # "threatened to impose sanctions": what is threatened has not happened; it is the threat's mode
+                self.consumed.add(t.i)
+                self.request_mode.setdefault(gov.i, THREAT_MODES.get(trig.type))
         for t, trig in triggers:
             if t.i in self.consumed or _is_heading(self.sent_of[t.i][1]):
                 continue
@@ -2241,6 +2261,8 @@ class _DocContext:
             etype, mode = "THREATEN", "restrict"
         elif modality == "future" and sources and etype in PLEDGE_TYPES:
             etype, mode = "AGREE", "pledge"  # PLOVER: a promise of future cooperation is AGREE
+        elif modality == "future" and sources and etype == "CONSULT" and self._conditional(t):
+            etype, mode = "AGREE", "pledge"  # "would meet the mediator if he ...": an offer on conditions
         elif modality == "future" and sources and etype in THREAT_MODES:
             etype, mode = "THREATEN", THREAT_MODES[etype]  # ... and a stated intent to do harm is THREATEN
         elif modality == "negated" and sources and etype in REFUSAL_MODES:
