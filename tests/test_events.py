@@ -749,3 +749,24 @@ def test_a_purpose_is_no_event_and_a_conditional_meeting_is_an_offer(code_text):
                          date(2025, 5, 6))
     offer = _one(_rows(coded), trigger="meet")
     assert (offer["event_type"], offer["event_mode"], offer["source"]) == ("AGREE", "pledge", "Sudanese rebels")
+
+
+def test_a_date_in_a_clause_of_its_own_does_not_date_the_act(code_text):
+    coded, _ = code_text("Iran expelled two IAEA inspectors after officials said that the agency had leaked "
+                         "reports in March 2024.", date(2025, 5, 6))
+    expel = _one(_rows(coded), event_type="SANCTION")
+    assert (expel["event_date"], expel["date_source"]) == (date(2025, 5, 6), "publication")
+
+
+def test_a_peoples_forces_are_that_people_and_readiness_is_an_offer(code_text):
+    coded, _ = code_text("Bosnian Croats said their forces had completed their withdrawal from Mostar. "
+                         "Brazil is ready to contribute 800 troops to the UN force in Haiti. "
+                         "Oman is willing to host a meeting between Iran and the United States. "
+                         "Egypt is pressuring Hamas to accept the plan. The UK is pushing for a ceasefire in Sudan.",
+                         date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _one(rows, event_type="RETREAT")["source"] == "Croatian civilians (Bosnia and Herzegovina)"
+    assert _pairs(rows, event_type="AGREE") == [("Brazilian government", "United Nations"),
+                                                ("Omani government", "Iranian government")]
+    assert _pairs(rows, event_type="REQUEST") == [("Egyptian government", "Hamas"),
+                                                  ("British government", "Sudanese government")]

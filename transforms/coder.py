@@ -71,6 +71,7 @@ PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "f
                   "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land"}
 SIDE_HEADS = {"leader", "leadership", "commander", "spokesman", "spokeswoman", "spokesperson", "official", "member",
               "chief", "delegation", "negotiator", "envoy"}
+OFFER_ADJS = {"ready", "willing", "prepared", "open"}
 CARRIED_PREPS = {"against", "on", "into", "upon", "targeting"}
 ATTRIBUTIVE_PARTICIPLES = {"oppose", "ally", "link", "affiliate", "align", "loyal", "commit", "devote", "tie"}
 ETHNIC_SECTORS = {"CVL", "REB", "INS", "OPP", "REF"}  # a people, its fighters, parties and refugees
@@ -771,6 +772,13 @@ class Coder:
                 self.gaz.lookup(span.text, [*ctx, *focus], ("city",), ctx)
             if hits:
                 self._add_place(doc, start, t.i + 1, hits[0], places, claim)
+        # a people named by its plural demonym that the tagger left untagged ("Bosnian Serbs", "the Croats")
+        for t in doc:
+            if t.i in used or not t.text[:1].isupper() or t.dep_ not in DEMONYM_ROLES:
+                continue
+            iso = self._demonym_country(t.text)
+            if iso and claim(t.i, t.i + 1):
+                mentions.append(Mention(self.state_actor(iso, "CVL", t.text), t.i, t.i + 1, t.text))
         # sector nouns without a named country: "the army", "police", "protesters"
         for t in doc:
             if t.i in used or t.pos_ not in ("NOUN", "PROPN"):
@@ -841,13 +849,6 @@ class Coder:
             if claim(left, t.i + 1):
                 mentions.append(Mention(self.state_actor(iso, sector, surface, t.lemma_.lower() in PROTESTER_NOUNS),
                                         left, t.i + 1, surface))
-        # a people named by its plural demonym that the tagger left untagged ("Bosnian Serbs", "the Croats")
-        for t in doc:
-            if t.i in used or not t.text[:1].isupper() or t.dep_ not in DEMONYM_ROLES:
-                continue
-            iso = self._demonym_country(t.text)
-            if iso and claim(t.i, t.i + 1):
-                mentions.append(Mention(self.state_actor(iso, "CVL", t.text), t.i, t.i + 1, t.text))
         mentions.sort(key=lambda m: m.start)
         places.sort(key=lambda p: p.start)
         self._ethnic_groups(doc, mentions, places)
@@ -859,6 +860,7 @@ class Coder:
         guerrillas operating in Macedonia" (MKD), "ethnic Albanians" with a place in the sentence (that place).
         Without one of these markers a people stays its own country's ("Albanians marched in Tirana")."""
         place_at = {i: p for p in places for i in range(p.start, p.end)}
+        moved: dict[int, tuple[Actor, Actor]] = {}
 
         def place_country(tok: Token) -> str | None:
             p = place_at.get(tok.i)
@@ -901,6 +903,9 @@ class Coder:
             word = SECTOR_NAMES.get(a.sector, a.sector.lower())
             m.actor = Actor(f"{ethnicity} {word} ({self.dicts.countries[home]['name']})", "other", home, a.sector,
                             aliases={m.text}, affiliation=f"ethnic {ethnicity}", origin="dictionary")
+            moved[id(a)] = (a, m.actor)  # (the old actor is kept alive, so that its id is not reused)
+        for m in mentions:  # "Bosnian Serbs said their forces ...": the same people wherever they are named
+            m.actor = moved.get(id(m.actor), (None, m.actor))[1]
 
     @staticmethod
     def _antecedent(pron: Token, mentions: list[Mention]) -> Actor | None:
@@ -1221,6 +1226,16 @@ def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
                 continue
         out.append(e)
     return out
+
+
+def _across_clause(tok: Token, top: Token) -> bool:
+    """``tok`` sits in a finite clause of its own below ``top`` (a complement, adverbial or relative clause)."""
+    cur = tok
+    while cur.i != top.i and cur.head.i != cur.i:
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ in ("advcl", "ccomp", "relcl", "acl") and cur.tag_ != "VBG":
+            return True
+        cur = cur.head
+    return False
 
 
 def _sector_of(t: Token, sector: str) -> str:
@@ -1694,6 +1709,13 @@ class _DocContext:
                 if subj:
                     return subj
                 continue
+            if pat == "to_subject":  # "pressured Hamas to accept" parsed as a clause: Hamas is the object
+                got = [x for c in t.children if c.dep_ in ("ccomp", "xcomp") and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                       for s in c.children if s.dep_ == "nsubj" for x in self.actors_at(s)]
+                if got:
+                    return got
+                continue
             if pat == "nsubj" and passive:
                 continue
             if pat == "nsubjpass" and t.dep_ == "acl" and t.tag_ == "VBN":  # "soldiers killed in fighting"
@@ -1826,7 +1848,7 @@ class _DocContext:
                     any(c.pos_ != "PRON" for c in own_subj)
                     or (violent and not any(c.lower_ in SPEAKER_PRONOUNS for c in own_subj))):
                 break  # "the strikes hit ..., X said": the speaker is not the agent; "X said it would ..." is
-            if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp") or t.pos_ == "NOUN":
+            if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp", "acomp") or t.pos_ == "NOUN":
                 for c in head.children:
                     if c.dep_ == "nsubj":  # (the trigger itself too: "Iran's attack hit ...")
                         got = self.actors_at(c)
@@ -1957,6 +1979,9 @@ class _DocContext:
             anc = {x.i for x in t.ancestors}
             # a possessive date dates its own noun ("the anniversary of last year's demonstrations"), not this event
             ents = [e for e in ents if not (e.root.dep_ == "poss" and e.root.head.i != t.i)] or ents
+            # a date in a clause of its own under the trigger dates that clause ("expelled the inspectors after
+            # officials alleged that the North had a program in late 2002"), unless it is a participle of the act
+            ents = [e for e in ents if not (e.root.i in sub and _across_clause(e.root, t))]
             attached = [e for e in ents if e.root.head.i in sub | anc | {t.i} or e.root.i in sub]
             for e in attached + ents:
                 r = resolve_date(e.text, self.published)
@@ -2261,8 +2286,9 @@ class _DocContext:
             etype, mode = "THREATEN", "restrict"
         elif modality == "future" and sources and etype in PLEDGE_TYPES:
             etype, mode = "AGREE", "pledge"  # PLOVER: a promise of future cooperation is AGREE
-        elif modality == "future" and sources and etype == "CONSULT" and self._conditional(t):
-            etype, mode = "AGREE", "pledge"  # "would meet the mediator if he ...": an offer on conditions
+        elif modality == "future" and sources and etype == "CONSULT" and (self._conditional(t) or (
+                t.dep_ == "xcomp" and t.head.lemma_.lower() in OFFER_ADJS)):
+            etype, mode = "AGREE", "pledge"  # "would meet the mediator if he ...", "ready to host talks": an offer
         elif modality == "future" and sources and etype in THREAT_MODES:
             etype, mode = "THREATEN", THREAT_MODES[etype]  # ... and a stated intent to do harm is THREATEN
         elif modality == "negated" and sources and etype in REFUSAL_MODES:
