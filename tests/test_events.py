@@ -770,3 +770,15 @@ def test_a_peoples_forces_are_that_people_and_readiness_is_an_offer(code_text):
                                                 ("Omani government", "Iranian government")]
     assert _pairs(rows, event_type="REQUEST") == [("Egyptian government", "Hamas"),
                                                   ("British government", "Sudanese government")]
+
+
+def test_put_under_investigation_or_arrest_and_continents_are_no_country(code_text):
+    coded, _ = code_text("A French national has been put under investigation in Spain for her role in the riots. "
+                         "Two British nationals were placed under house arrest in Tehran.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _pairs(rows, event_type="ACCUSE") == [("Spanish judiciary", "French civilians")]
+    assert _pairs(rows, event_type="COERCE") == [("Iranian police", "British civilians")]
+    coded, _ = code_text("The UK is pushing hard for the US to support its plan to tackle poverty in Africa.",
+                         date(2025, 5, 6))
+    assert [(r["event_type"], r["source"], r["target"]) for r in _rows(coded)] == [
+        ("REQUEST", "British government", "American government")]

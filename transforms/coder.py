@@ -55,7 +55,7 @@ SECTOR_NOUNS: dict[str, str] = {
     "negotiator": "GOV", "youth": "CVL",
     "leader": "GOV", "leadership": "GOV", "president": "GOV", "envoy": "GOV", "ambassador": "GOV",
     "delegation": "GOV", "delegate": "GOV",
-    "officer": "COP", "detainee": "CVL", "inmate": "CVL",
+    "officer": "COP", "detainee": "CVL", "inmate": "CVL", "national": "CVL", "nationals": "CVL", "citizen": "CVL",
 }
 SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary", "LEG": "parliament",
                 "OPP": "opposition", "REB": "rebels", "INS": "militants", "CVL": "civilians", "REF": "refugees",
@@ -1501,6 +1501,8 @@ class _DocContext:
                          for c in o.children if c.dep_ in ("amod", "compound")}
                 objs |= {p.lemma_.lower() for c in t.children if c.dep_ == "prep"  # "remained on alert"
                          for p in c.children if p.dep_ == "pobj"}
+                objs |= {m.lower_ for c in t.children if c.dep_ == "advcl"  # "pushing for the US to support"
+                         for m in c.children if m.dep_ == "mark" and m.lower_ == "for"}
                 return trig.sense_for(objs)
             return trig
         if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):  # "in March" is no march
@@ -1854,7 +1856,8 @@ class _DocContext:
                         got = self.actors_at(c)
                         if got:
                             return got
-                        return []
+                        if c.pos_ != "PRON" or cur.dep_ != "acomp":
+                            return []  # ("X said he is ready to ...": the speaker, further up)
             if cur.dep_ in ("ccomp",) and head.lemma_.lower() in SPEECH_VERBS:
                 break
             cur = head
@@ -2220,6 +2223,19 @@ class _DocContext:
                 sources = self.role(n_tok, n_trig, [p for p in n_trig.source if p != "head_subject"]) or sources
             mode = n_trig.mode or mode
         targets = self.role(t, trig, trig.target)
+        if trig.pos == "noun" and t.dep_ == "pobj" and t.head.lower_ == "under" \
+                and t.head.head.lemma_.lower() in ("put", "place", "keep", "hold"):
+            # "a US national has been put under investigation in Italy": the person is the target; the
+            # agent, else the authorities of the country it happens in, the source
+            verb = t.head.head
+            targets = [x for c in verb.children if c.dep_ in ("nsubjpass", "dobj") for x in self.actors_at(c)]
+            sources = [x for c in verb.children if c.dep_ == "agent" for p in c.children for x in self.actors_at(p)]
+            where = [self.place_by_token.get(p.i) or self._object_country(x, ("in",))
+                     for x in (verb, t) for c in x.children if c.dep_ == "prep" and c.lower_ == "in"
+                     for p in c.children]
+            iso = next((w.place.country_code for w in where if w is not None), None)
+            if not sources and iso in self.c.dicts.countries:
+                sources = [(self.c.state_actor(iso, "JUD" if trig.type == "ACCUSE" else "COP"), None)]
         part = getattr(self, "participle_of", {}).get(t.i)
         part_trig = self.trigger_for(part) if part is not None else None
         if part is not None and part_trig is not None:
@@ -2399,7 +2415,8 @@ class _DocContext:
                       "cc", "conj", "parataxis", "det", "appos", "relcl"}
         skip_deep = {"punct", "cc", "conj", "parataxis", "det", "relcl", "advcl", "mark", "aux", "neg"}
         frontier = [(c, 1) for c in t.children if c.dep_ not in skip_first
-                    and (c.dep_ != "advcl" or any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children))]
+                    and (c.dep_ != "advcl" or any((x.dep_ == "aux" and x.lower_ == "to") or (
+                        x.dep_ == "mark" and x.lower_ == "for") for x in c.children))]
         if trig.pos == "noun" and t.dep_ == "dobj" and _light_verb(t.head):
             # "reiterated its demand today that Israel ease ...": the light verb carries the noun's complements
             frontier += [(c, 1) for c in t.head.children if c.dep_ in ("ccomp", "prep", "dative") and c.i > t.i]

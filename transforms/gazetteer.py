@@ -52,7 +52,7 @@ class Place:
     def precision(self) -> str:
         """point | admin2 | admin1 | region | country"""
         return {"country": "country", "admin1": "admin1", "admin2": "admin2", "city": "point"}.get(
-            self.feature_kind, "region" if self.feature_code in {"RGN", "TERR", "MTS", "SEA", "GULF", "STM", "HLLS", "PEN"} else "point"
+            self.feature_kind, "region" if self.feature_code in {"RGN", "TERR", "MTS", "SEA", "GULF", "STM", "HLLS", "PEN", "CONT"} else "point"
         )
 
 
