@@ -782,3 +782,22 @@ def test_put_under_investigation_or_arrest_and_continents_are_no_country(code_te
                          date(2025, 5, 6))
     assert [(r["event_type"], r["source"], r["target"]) for r in _rows(coded)] == [
         ("REQUEST", "British government", "American government")]
+
+
+def test_hosting_is_a_meeting_of_both_and_hosting_refugees_is_no_meeting(code_text):
+    coded, _ = code_text("Qatar's emir, Sheikh Tamim, hosted Kenya's president, William Ruto, in Doha for talks on "
+                         "trade.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert sorted(_pairs(rows, event_type="CONSULT")) == [("Sheikh Tamim", "William Ruto"),
+                                                          ("William Ruto", "Sheikh Tamim")]
+    coded, _ = code_text("Norway will give 10 million dollars in aid for Chad and for neighbouring countries hosting "
+                         "Sudanese refugees. A court in Nairobi suspended the order.", date(2025, 5, 6))
+    assert {r["event_type"] for r in _rows(coded)} == {"AGREE"}
+
+
+def test_a_speech_act_joined_to_a_reported_clause_is_the_speakers(code_text):
+    coded, _ = code_text("The UN mission in Mali said it had received reports that civilians were among the dead, "
+                         "and called for an independent investigation. The Kurdistan Workers' Party issued a "
+                         "declaration demanding that the Turkish government release the prisoners.", date(2025, 5, 6))
+    assert _pairs(_rows(coded), event_type="REQUEST")[0][0] in ("United Nations", "MINUSMA")
+    assert _pairs(_rows(coded), event_type="REQUEST")[-1] == ("Kurdistan Workers' Party", "Turkish government")

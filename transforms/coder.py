@@ -71,6 +71,7 @@ PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "f
                   "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land"}
 SIDE_HEADS = {"leader", "leadership", "commander", "spokesman", "spokeswoman", "spokesperson", "official", "member",
               "chief", "delegation", "negotiator", "envoy"}
+SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN"}
 OFFER_ADJS = {"ready", "willing", "prepared", "open"}
 CARRIED_PREPS = {"against", "on", "into", "upon", "targeting"}
 ATTRIBUTIVE_PARTICIPLES = {"oppose", "ally", "link", "affiliate", "align", "loyal", "commit", "devote", "tie"}
@@ -1707,7 +1708,8 @@ class _DocContext:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
         for pat in patterns:
             if pat == "head_subject":
-                subj = self._head_subject(t, violent=trig.type in ("ASSAULT", "COERCE"))
+                subj = self._head_subject(t, violent=trig.type in ("ASSAULT", "COERCE"),
+                                          speech=trig.type in SPEECH_ACT_TYPES)
                 if subj:
                     return subj
                 continue
@@ -1818,18 +1820,37 @@ class _DocContext:
             return []
         return [(self.c.state_actor(iso, "GOV"), None)]
 
-    def _head_subject(self, t: Token, violent: bool = False) -> list[tuple[Actor, Token]]:
+    def _head_subject(self, t: Token, violent: bool = False, speech: bool = False) -> list[tuple[Actor, Token]]:
         """Subject of the governing verb: 'X launched an offensive', 'X vowed to retaliate', 'X, who ...';
         the accused of 'accused X of carrying out strikes'; nobody for the object of a verb that is not a
         light verb ('residents fled the operation'), for a noun after a preposition other than one of taking
         part ('cracked down on protests'), or, for violence, for the speaker of a report ('X said eight
         people were shot')."""
+        if speech and t.dep_ == "conj" and t.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass")
+                                                                         for c in t.children):
+            # "X said the prisoners showed signs of torture, and accused Russia of ...": a speech act joined to a
+            # reported clause whose subject is no actor is the speaker's own
+            first = t
+            while first.dep_ == "conj" and first.head.i != first.i:
+                first = first.head
+            if not any(a.sector not in ("CVL", "REF") for c in first.children if c.dep_ == "nsubj"
+                       for a, _ in self.actors_at(c)):  # (victims do not accuse or call for inquiries)
+                for anc in list(first.ancestors)[:5]:
+                    if anc.lemma_.lower() in SPEECH_VERBS and anc.pos_ == "VERB":
+                        got = [x for c in anc.children if c.dep_ == "nsubj" for x in self.actors_at(c)]
+                        if got:
+                            return got
+                        break
         if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in MEASURE_NOUNS:
             return self._head_subject(t.head.head, violent)  # "held two hours of talks", "a wave of attacks"
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and not _light_verb(t.head):
             return []
         if t.dep_ == "acl" and t.tag_ == "VBN":
             return []  # "the bodies of soldiers killed in fighting": not the main clause's subject's doing
+        if t.dep_ == "acl" and t.tag_ == "VBG" and (self.actors_at(t.head) or t.head.tag_ in ("NNS", "NNPS")):
+            # "countries hosting refugees": the countries, whoever they are ("a declaration demanding ...": the
+            # declaration's issuer, further up)
+            return self.actors_at(t.head)
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj" and t.head.lower_ not in PARTICIPATION_PREPS:
             return []  # "cracked down on protests", "an inquiry into every death": not the subject's doing
         cur = t
@@ -2116,7 +2137,9 @@ class _DocContext:
             if trig.pos != "verb":
                 continue
             for c in t.children:
-                if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by", "during"):
+                # ("hosted X for talks": the talks are the hosting's meeting)
+                if c.dep_ in ("prep", "agent") and (c.lower_ in ("in", "by", "during") or (
+                        c.lower_ == "for" and trig.type == "CONSULT")):
                     for p in c.children:
                         nt = self.trigger_for(p) if p.dep_ == "pobj" else None
                         if nt and nt.pos == "noun" and nt.type == trig.type:
@@ -2250,7 +2273,10 @@ class _DocContext:
             sides = self._between_sides(t)
             if len(sides) >= 2:
                 sources, targets = sides[:1], sides[1:2]
-        if len(sources) >= 2 and not targets and trig.type in SYMMETRIC_TYPES:
+        if mode == "host" and len(sources) == 1 and len(targets) == 1 and trig.type == "CONSULT":
+            # "X hosted Y": a meeting of both; the guest's visit is coded too (host -> guest, guest -> host)
+            pairs = [(sources[0], targets[0]), (targets[0], sources[0])]
+        elif len(sources) >= 2 and not targets and trig.type in SYMMETRIC_TYPES:
             # "Russia and Ukraine freed prisoners", "X and Y held talks": each side acts on the other
             pairs = [(a, b) for a in sources for b in sources if a[0].actor_id != b[0].actor_id]
         else:
@@ -2358,6 +2384,8 @@ class _DocContext:
             # "a roadside bomb near Samarra killed a U.S. soldier": the attacker is unknown, not absent (given
             # after merging, when no other mention of the attack names the attacker)
             unknown = self.c.unidentified_armed_group(iso)
+        if not sources and not targets and pairs is None and unknown is None:
+            return  # no actor left on either side (a 'with' object that is what moves): nothing to code
         src_list: list[tuple[Actor | None, Token | None]] = list(sources) or [(None, None)]
         tgt_list: list[tuple[Actor | None, Token | None]] = list(targets) or [(None, None)]
         combos = [(a, b) for a in src_list for b in tgt_list] if pairs is None else pairs
