@@ -801,3 +801,13 @@ def test_a_speech_act_joined_to_a_reported_clause_is_the_speakers(code_text):
                          "declaration demanding that the Turkish government release the prisoners.", date(2025, 5, 6))
     assert _pairs(_rows(coded), event_type="REQUEST")[0][0] in ("United Nations", "MINUSMA")
     assert _pairs(_rows(coded), event_type="REQUEST")[-1] == ("Kurdistan Workers' Party", "Turkish government")
+
+
+def test_a_sanctions_list_sanctions_each_entry_by_whoever_imposed_the_sanctions(code_text):
+    coded, _ = code_text("The United Kingdom on Tuesday imposed sanctions on Russian oil traders. The list includes "
+                         "senior officers of the Wagner Group and Aeroflot.", date(2025, 5, 6))
+    rows = [r for r in _rows(coded) if r["trigger"] == "includes"]
+    assert {r["source"] for r in rows} == {"British government"}
+    assert "Wagner Group" in {r["target"] for r in rows} and "British police" not in {r["target"] for r in rows}
+    coded, _ = code_text("The Kremlin said on Tuesday that the list includes Aeroflot.", date(2025, 5, 6))
+    assert not _rows(coded)  # no sanction before it: not a sanctions list

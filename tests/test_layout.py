@@ -59,7 +59,7 @@ def test_lexicon_entries_parse_and_use_the_code_lists():
         assert trig.mode is None or trig.mode in EVENT_TYPES[trig.type].modes
         for pat in trig.source + trig.target:
             assert pat.startswith(("prep:", "deep:")) or pat in {"nsubj", "dobj", "nsubjpass", "agent", "dative", "poss",
-                                                      "compound", "amod", "head_subject", "npadvmod", "to_subject"}, pat
+                                                      "compound", "amod", "head_subject", "npadvmod", "to_subject", "doer"}, pat
 
 
 def test_lexicon_rejects_unknown_modes(tmp_path):

@@ -265,6 +265,8 @@ class Trigger:
     source: list[str]
     target: list[str]
     senses: list[Trigger] = field(default_factory=list)  # conditional senses tried before this one
+    subject: set[str] = field(default_factory=set)  # the trigger only counts with one of these as its subject
+    after: str | None = None  # ... and only after an event of this type in the sentences just before
 
     def sense_for(self, objs: set[str]) -> Trigger | None:
         """The first sense whose ``with`` lemmas meet ``objs`` (or that has none)."""
@@ -300,7 +302,8 @@ def load_lexicon(path: Path) -> dict[tuple[str, str], Trigger]:
         raw = yaml.load(f, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     defaults = raw["defaults"]
     out: dict[tuple[str, str], Trigger] = {}
-    allowed = {"type", "mode", "count", "with", "requires_actor_object", "requires_modifier", "roles"}
+    allowed = {"type", "mode", "count", "with", "requires_actor_object", "requires_modifier", "roles", "subject",
+               "after"}
 
     def parse(section: str, pos: str, lemma: str, e: dict[str, Any]) -> Trigger:
         unknown = set(e) - allowed
@@ -316,7 +319,10 @@ def load_lexicon(path: Path) -> dict[tuple[str, str], Trigger]:
         if any(not isinstance(w, str) for w in e.get("with") or []):  # YAML reads a bare on/off/yes/no as a bool
             raise ValueError(f"lexicon {section}.{lemma}: `with` values must be words; quote on, off, yes, no")
         roles = e.get("roles") or {}
+        if e.get("after") is not None and e["after"] not in EVENT_TYPES:
+            raise ValueError(f"lexicon {section}.{lemma}: `after` must be an event type")
         return Trigger(
+            subject=set(e.get("subject") or []), after=e.get("after"),
             lemma=lemma, pos=pos, type=e["type"], mode=e.get("mode"), count=e.get("count"),
             with_=set(e.get("with") or []), requires_actor_object=bool(e.get("requires_actor_object")),
             requires_modifier=bool(e.get("requires_modifier")),
@@ -791,6 +797,9 @@ class Coder:
                 continue  # "guerrilla-style attacks", "police-run camps": a modifier
             if any(c.dep_ == "acl" and c.lemma_.lower() in ("know", "call", "name") for c in t.children):
                 continue  # "militias known as Wazalendo": the name is the actor
+            if any(p.i in used and not p.ent_id_.startswith(("country:", "adj:")) and doc[p.i].ent_type_ == "ORG"
+                   for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children):
+                continue  # "senior officers of the IRGC": the organisation's people are the organisation
             owners = [c for c in t.children if c.dep_ in ("compound", "poss", "nmod", "amod")]
             if any(c.i in used and not c.ent_id_.startswith(("country:", "adj:")) for c in owners):
                 continue  # "ISIS fighters", "RSF militants": the group itself is the actor
@@ -1504,8 +1513,8 @@ class _DocContext:
                          for p in c.children if p.dep_ == "pobj"}
                 objs |= {m.lower_ for c in t.children if c.dep_ == "advcl"  # "pushing for the US to support"
                          for m in c.children if m.dep_ == "mark" and m.lower_ == "for"}
-                return trig.sense_for(objs)
-            return trig
+                return self._gated(t, trig.sense_for(objs))
+            return self._gated(t, trig)
         if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):  # "in March" is no march
             for c in t.children:
                 if c.dep_ in ("compound", "amod") and c.i == t.i - 1:  # "air strike", "courtesy call"
@@ -1525,6 +1534,23 @@ class _DocContext:
         return None
 
     # ---- actors in a role
+    def _gated(self, t: Token, trig: Trigger | None) -> Trigger | None:
+        """A trigger with a ``subject``/``after`` condition only where it holds: "the list includes X" is a
+        sanction only with a list as its subject, after a sanction in the sentence or the two before it."""
+        if trig is None or not (trig.subject or trig.after):
+            return trig
+        if trig.subject and not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in trig.subject
+                                    for c in t.children):
+            return None
+        if trig.after:
+            sent_i = self.sent_of[t.i][0]
+            sents = self._sents()
+            earlier = [x for s in sents[max(0, sent_i - 2):sent_i + 1] for x in s if x.i < t.i]
+            if not any((tr := self.trigger_for(x)) is not None and tr.type == trig.after for x in earlier
+                       if x.lemma_.lower() != t.lemma_.lower()):
+                return None
+        return trig
+
     def actors_at(self, t: Token, depth: int = 0) -> list[tuple[Actor, Token]]:
         """Actors of the phrase headed by ``t`` (plus its conjuncts)."""
         found: list[tuple[Actor, Token]] = []
@@ -1712,6 +1738,11 @@ class _DocContext:
                                           speech=trig.type in SPEECH_ACT_TYPES)
                 if subj:
                     return subj
+                continue
+            if pat == "doer":  # "the list includes X": the list of whoever imposed most sanctions so far
+                got = self._doers({trig.type}, [])
+                if got:
+                    return got
                 continue
             if pat == "to_subject":  # "pressured Hamas to accept" parsed as a clause: Hamas is the object
                 got = [x for c in t.children if c.dep_ in ("ccomp", "xcomp") and any(
