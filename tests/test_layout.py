@@ -97,3 +97,11 @@ def test_lexicon_rejects_with_values_yaml_reads_as_booleans(tmp_path):
 
     with pytest.raises(ValueError, match="quote on, off"):
         _load_with_extra_verb(tmp_path, "zap: {type: ASSAULT, with: [on]}")
+
+
+def test_lexicon_rejects_an_after_condition_that_is_no_event_type(tmp_path):
+    import pytest
+
+    with pytest.raises(ValueError, match="after"):
+        _load_with_extra_verb(tmp_path, "enlist: {type: SANCTION, subject: [list], after: BLACKLIST}")
+    _load_with_extra_verb(tmp_path, "enlist: {type: SANCTION, subject: [list], after: SANCTION}")  # a valid one
