@@ -1371,7 +1371,15 @@ def _sent_ents(sent: Span) -> list[Span]:
 
 def _is_heading(sent: Span) -> bool:
     """A headline or cross-head, not coded: a title-case line without final punctuation, or any short line
-    standing alone without final punctuation (live-blog item titles are sentence case)."""
+    standing alone without final punctuation (live-blog item titles are sentence case). Cached per doc."""
+    cache = sent.doc.user_data.setdefault("_heading", {})
+    got = cache.get(sent.start)
+    if got is None:
+        got = cache[sent.start] = _heading(sent)
+    return got
+
+
+def _heading(sent: Span) -> bool:
     words = [t for t in sent if t.is_alpha]
     if not words or sent.text.rstrip().endswith((".", "!", "?", '"', "'", ":", "”", "’")):
         return not words
@@ -2018,6 +2026,12 @@ class _DocContext:
         return got
 
     def _sentence_places(self, sent: Span) -> list[PlaceMention]:
+        cache = self.__dict__.setdefault("_sent_places", {})
+        if sent.start not in cache:
+            cache[sent.start] = self._places_of(sent)
+        return cache[sent.start]
+
+    def _places_of(self, sent: Span) -> list[PlaceMention]:
         out, seen = [], set()
         for tok in sent:
             p = self.place_by_token.get(tok.i)
