@@ -811,3 +811,18 @@ def test_a_sanctions_list_sanctions_each_entry_by_whoever_imposed_the_sanctions(
     assert "Wagner Group" in {r["target"] for r in rows} and "British police" not in {r["target"] for r in rows}
     coded, _ = code_text("The Kremlin said on Tuesday that the list includes Aeroflot.", date(2025, 5, 6))
     assert not _rows(coded)  # no sanction before it: not a sanctions list
+
+
+def test_he_is_the_person_named_last_and_a_title_place_gives_a_persons_country(code_text):
+    coded, _ = code_text("King Abdullah of Jordan was quoted as saying he would be ready to host talks between "
+                         "Hamas and Fatah. Gunmen tried to assassinate the deputy governor of the Kherson region, "
+                         "Ivan Petrenko. Doctors from two Canadian charities treated wounded civilians.",
+                         date(2025, 5, 6))
+    rows = _rows(coded)
+    offer = _one(rows, trigger="host")
+    assert (offer["event_type"], offer["source"]) == ("AGREE", "King Abdullah")  # the offer is his alone
+    assert {r["source"] for r in rows if r["trigger"] == "host"} == {"King Abdullah"}
+    actors = {a["name"]: a for a in coded.actors.values()}
+    assert actors["King Abdullah"]["country_code"] == "JOR"
+    assert actors["Ivan Petrenko"]["country_code"] == "UKR"
+    assert any(a["country_code"] == "CAN" for a in actors.values() if a["sector"] == "HLH")

@@ -68,7 +68,8 @@ ATTACK_EVIDENCE = {"bomb", "bombing", "explosion", "blast", "device", "ied", "mi
                    "ambush", "raid", "grenade", "missile", "drone", "sniper", "shooting", "bomber", "assailant",
                    "attacker", "militant", "explosive", "artillery", "gunshot", "stabbing", "ambush"}
 PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "farm", "field", "crop", "goods",
-                  "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land"}
+                  "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land", "site",
+                  "website"}
 SIDE_HEADS = {"leader", "leadership", "commander", "spokesman", "spokeswoman", "spokesperson", "official", "member",
               "chief", "delegation", "negotiator", "envoy"}
 SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN"}
@@ -1015,11 +1016,16 @@ class Coder:
                 if kind in ("country", "adj"):
                     return val
         for c in t.children:
-            if c.dep_ == "prep" and c.lower_ in ("in", "of"):
+            if c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):  # "doctors from two American aid groups"
                 for p in c.children:
                     kind, _, val = p.ent_id_.partition(":")
                     if kind == "country":
                         return val
+                    if c.lower_ == "from" and p.dep_ == "pobj":
+                        adj = next((a.ent_id_.partition(":")[2] for a in p.children
+                                    if a.dep_ in ("amod", "compound") and a.ent_id_.startswith("adj:")), None)
+                        if adj:
+                            return adj
                     place = self.gaz.lookup(p.text)[:1] if p.ent_type_ in ("GPE", "LOC") else []
                     if place and place[0].country_code:
                         return place[0].country_code
@@ -1145,6 +1151,21 @@ class Coder:
                 o = self.dicts.orgs[int(val)]
                 affiliation, sector = o.name, o.sector
                 iso = iso or o.country
+        if iso is None and (words | {t.lower_ for t in title_tokens}) & (GOV_TITLES | MIL_TITLES):
+            for t in title_tokens:  # "deputy governor of the Tyumen region, Oleg Chemezov": Russia's
+                if (t.ent_type_ in ("GPE", "LOC") or (t.dep_ == "compound" and t.head.lemma_.lower() in ADMIN_NOUNS)) \
+                        and t.head.dep_ in ("pobj", "compound") and t.i < ent.start:
+                    hits = self.gaz.lookup(t.text, focus, ("country", "admin1", "admin2", "city"))
+                    if hits and hits[0].country_code:
+                        iso = hits[0].country_code
+                        break
+        if iso is None and ent.end + 1 < len(doc) and doc[ent.end].lower_ == "of" and (
+                (words | {t.lower_ for t in ent}) & (GOV_TITLES | MIL_TITLES | {"king", "queen", "emir", "sultan",
+                                                                                 "prince", "sheikh"})):
+            nxt = doc[ent.end + 2] if doc[ent.end + 1].lower_ == "the" and ent.end + 2 < len(doc) else doc[ent.end + 1]
+            kind, _, val = nxt.ent_id_.partition(":")  # "King Hassan of Morocco", "President X of the United States"
+            if kind == "country":
+                iso = val
         if sector is None:
             if words & MIL_TITLES:
                 sector = "MIL"
@@ -1589,6 +1610,8 @@ class _DocContext:
                 return pair[0]
         if t.pos_ == "PRON" and t.lower_ in ("they", "them"):
             return self._plural_antecedent(t)
+        if t.pos_ == "PRON" and t.lower_ in ("he", "she", "him"):
+            return self._person_antecedent(t)
         if t.pos_ == "PRON" and t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass"):
             return self._plural_antecedent(t, singular=True)
         queue = [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "prep", "pobj", "appos", "nummod")]
@@ -1601,7 +1624,7 @@ class _DocContext:
             m = self.by_token.get(c.i)
             if m is not None:
                 return m.actor
-            queue.extend(x for x in c.children if x.dep_ in ("compound", "amod", "pobj", "poss", "nmod")
+            queue.extend(x for x in c.children if x.dep_ in ("compound", "amod", "pobj", "poss", "nmod", "appos")
                          or (x.dep_ == "prep" and x.lower_ == "from"))  # "a convoy of trucks from the WFP"
         lemma = t.lemma_.lower()
         if (t.like_num or t.lower_ in ("dozens", "hundreds", "thousands", "scores")) and lemma not in CIVILIAN_VICTIMS:
@@ -1623,6 +1646,25 @@ class _DocContext:
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
             return self._actor_of_phrase(t.head.head)
         return self._definite_antecedent(t)
+
+    def _person_antecedent(self, t: Token) -> Actor | None:
+        """'he'/'she': the person named last before the pronoun, in its sentence or the two before it."""
+        starts = self.__dict__.get("_person_starts")
+        if starts is None:
+            seen: dict[int, Mention] = {}
+            for m in self.by_token.values():
+                if m.actor.kind == "person":
+                    seen[m.start] = m
+            starts = self._person_starts = sorted(seen.items())
+        sent_i = self.sent_of[t.i][0]
+        first = self._sents()[max(0, sent_i - 2)].start
+        best = None
+        for start, m in starts:
+            if start >= t.i:
+                break
+            if start >= first:
+                best = m
+        return best.actor if best is not None else None
 
     def _plural_antecedent(self, t: Token, singular: bool = False) -> Actor | None:
         """'they'/'them' (or a subject 'it', ``singular``): the latest group, organisation or state actor named
@@ -2190,6 +2232,11 @@ class _DocContext:
                         if nt and nt.pos == "noun" and nt.type == trig.type:
                             noun_for_verb[t.i] = (p, nt)
                             self.consumed.add(p.i)
+            if trig.type == "CONSULT" and (trig.mode or "") == "host":  # "hosted talks": one meeting
+                for c in t.children:
+                    nt = self.trigger_for(c) if c.dep_ == "dobj" else None
+                    if nt and nt.pos == "noun" and nt.type == "CONSULT":
+                        self.consumed.add(c.i)
             # "a drone strike on the market killed 21 people": the nominal attack is the verb's subject
             for c in t.children:
                 if c.dep_ == "nsubj" and trig.type == "ASSAULT":
@@ -2366,6 +2413,11 @@ class _DocContext:
         when, precision, dsource, dtext = self.date_for(t, sent)
         modality, claimed_by = self.modality(t)
         etype = trig.type
+        if modality == "future" and etype in ("ASSAULT", "COERCE") and t.dep_ == "xcomp" \
+                and t.head.lemma_.lower() in ("try", "attempt"):
+            modality = "asserted"  # "gunmen tried to assassinate X": an attempted attack is an attack (ACLED)
+        if pairs is not None and mode == "host" and modality in ("future", "hypothetical", "negated"):
+            pairs = pairs[:1]  # an offer or refusal to host is the host's alone
         if modality == "future" and sources and etype in PLEDGE_TYPES and (self._conditional(t) or (
                 etype == "RETREAT" and mode == "withdraw" and not any(
                     c.dep_ == "dobj" and c.lemma_.lower() in FORCE_NOUNS for c in t.children))):
