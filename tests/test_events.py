@@ -826,3 +826,14 @@ def test_he_is_the_person_named_last_and_a_title_place_gives_a_persons_country(c
     assert actors["King Abdullah"]["country_code"] == "JOR"
     assert actors["Ivan Petrenko"]["country_code"] == "UKR"
     assert any(a["country_code"] == "CAN" for a in actors.values() if a["sector"] == "HLH")
+
+
+def test_a_roundup_paragraph_is_about_its_first_country_and_sent_troops_are_their_owners(code_text):
+    coded, _ = code_text("Brazil's president met farmers in Brasilia on Monday.\n"
+                         "Gunmen killed 12 civilians in a village in Niger's Tillaberi region on Friday.\n"
+                         "The ministry blamed fighters near Niger's borders with Mali and Burkina Faso. Troops had "
+                         "been sent to the area, it said.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _one(rows, event_type="MOBILIZE")["source"] == "Nigerien military"
+    actors = {a["name"] for a in coded.actors.values()}
+    assert "Nigerien government" in actors and "Burkinabe government" not in actors  # "The ministry"

@@ -831,7 +831,7 @@ class Coder:
             if iso is None and focus:  # a roundup: a paragraph about another country than the page's
                 local = self._paragraph_countries(sent, places)
                 if local and focus[0] not in local:
-                    iso = local[-1]
+                    iso = _main_country(local)
             region = next((c for c in t.children if c.dep_ == "amod" and c.lower_ in REGIONAL_ADJS), None)
             if region is not None and t.tag_ == "NNS" and ante is None and not any(
                     c.ent_id_.startswith(("country:", "adj:")) for c in owners):
@@ -1259,6 +1259,13 @@ def _country_led_orgs(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
+def _main_country(isos: list[str]) -> str:
+    """The country a roundup paragraph is about: the one its places name most (the first named on a tie), not
+    the last neighbour named ("raids near Niger's borders with Mali and Burkina Faso" is about Niger)."""
+    counts = Counter(isos)
+    return max(counts, key=lambda iso: (counts[iso], -isos.index(iso)))
+
+
 def _across_clause(tok: Token, top: Token) -> bool:
     """``tok`` sits in a finite clause of its own below ``top`` (a complement, adverbial or relative clause)."""
     cur = tok
@@ -1641,7 +1648,7 @@ class _DocContext:
                 local = self.c._paragraph_countries(self.sent_of[t.i][1], [  # (not where its reporters are)
                     p for p in self._places_in_order()
                     if p.start not in self._speaker_tokens(self.sent_of[p.start][1])])
-                iso = local[-1] if local and self.focus[0] not in local else self.focus[0]
+                iso = _main_country(local) if local and self.focus[0] not in local else self.focus[0]
             return self.c.state_actor(iso, "CVL", t.text) if iso in self.c.dicts.countries else None
         if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":  # "X, who was killed ..."
             return self._actor_of_phrase(t.head.head)
@@ -1678,6 +1685,9 @@ class _DocContext:
                  and not any(i in own_subjects for i in range(m.start, m.end))]
         if singular:  # "it": an organisation or a state named in the singular ("the United Arab Emirates")
             cands = [m for m in cands if self.doc[m.end - 1].tag_ not in ("NNS",)]
+            if t.head.lemma_.lower() in SPEECH_VERBS:  # "..., it said": whoever spoke before, a sentence's subject
+                subjects = [m for m in cands if self.doc[m.end - 1].dep_ == "nsubj"]
+                cands = subjects or cands
         plural = [m for m in cands if self.doc[m.end - 1].tag_ in ("NNS", "NNPS")]  # "protesters", "the rebels"
         best = (cands if singular else plural or cands)[:1]
         return best[0].actor if best else None
@@ -2356,6 +2366,9 @@ class _DocContext:
         if part is not None and part_trig is not None:
             own = targets if trig.pos == "noun" else []  # "an offensive against ISIS, killing ...": ISIS
             targets = own or self.role(part, part_trig, part_trig.target) or targets
+        if trig.type == "MOBILIZE" and trig.with_ and not any(c.dep_ == "agent" for c in t.children) and any(
+                c.dep_ == "nsubjpass" and c.lemma_.lower() in trig.with_ for c in t.children):
+            sources = []  # "troops had been sent ..., it said": the troops' owner sent them, not the speaker
         if not sources and trig.type == "MOBILIZE" and trig.with_:  # "troops were sent": their owner sends
             sources = [x for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in trig.with_
                        for x in self.actors_at(c)]
