@@ -837,3 +837,13 @@ def test_a_roundup_paragraph_is_about_its_first_country_and_sent_troops_are_thei
     assert _one(rows, event_type="MOBILIZE")["source"] == "Nigerien military"
     actors = {a["name"] for a in coded.actors.values()}
     assert "Nigerien government" in actors and "Burkinabe government" not in actors  # "The ministry"
+
+
+def test_the_attack_condemned_is_the_one_so_named_and_a_death_is_the_dead_persons_not_their_act(code_text):
+    coded, _ = code_text("A Houthi drone attack hit a cargo ship in the Red Sea on Thursday. U.S. forces shot down "
+                         "two other drones. Washington and London have carried out airstrikes on Houthi targets in "
+                         "Yemen. The European Union condemned the attack. The death of Abu Bakr al-Baghdadi marked "
+                         "a blow to ISIS.", date(2025, 5, 6))
+    rows = _rows(coded)
+    assert _pairs(rows, event_type="ACCUSE") == [("European Union", "Houthis")]
+    assert ("Abu Bakr al-Baghdadi", None) not in _pairs(rows, event_type="ASSAULT")

@@ -1743,6 +1743,12 @@ class _DocContext:
             ot = self.trigger_for(o)
             if ot is not None and ot.pos == "noun":
                 want = {ot.type}
+                if o.tag_ == "NN":  # "condemned the attack": the act named so before, if one was
+                    same = [ev for ev in self.history if ev.get("lemma") == o.lemma_.lower() and ev["type"] in want
+                            and ev["source"] is not None and all(ev["source"].actor_id != a.actor_id
+                                                                 for a, _ in sources)]
+                    if same:
+                        return self._doers(want, sources, same)
             elif o.lemma_.lower() in REACTED_ACTS:
                 want = REACTED_ACTS[o.lemma_.lower()]
             if want is not None:
@@ -1758,12 +1764,13 @@ class _DocContext:
             return []
         return self._doers(want, sources)
 
-    def _doers(self, want: set[str], sources: list[tuple[Actor, Token]]) -> list[tuple[Actor, None]]:
+    def _doers(self, want: set[str], sources: list[tuple[Actor, Token]], history: list | None = None
+               ) -> list[tuple[Actor, None]]:
         """The doer of most events of the ``want`` types so far, not a source (the latest on a tie): "the
         sanctions" of an article on EU sanctions are the EU's even when Britain's are mentioned last."""
         own = {a.actor_id for a, _ in sources}
         doers: dict[str, list] = {}
-        for n, ev in enumerate(self.history):
+        for n, ev in enumerate(self.history if history is None else history):
             if (not want or ev["type"] in want) and ev["source"] is not None and ev["source"].actor_id not in own:
                 doers.setdefault(ev["source"].actor_id, [ev["source"], 0, 0])
                 doers[ev["source"].actor_id][1:] = [doers[ev["source"].actor_id][1] + 1, n]
@@ -1964,7 +1971,9 @@ class _DocContext:
                 break  # "the strikes hit ..., X said": the speaker is not the agent; "X said it would ..." is
             if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp", "acomp") or t.pos_ == "NOUN":
                 for c in head.children:
-                    if c.dep_ == "nsubj":  # (the trigger itself too: "Iran's attack hit ...")
+                    if c.dep_ == "nsubj" and c.i == t.i:
+                        return []  # the trigger is the subject: its own modifiers were tried ("the death of X marked")
+                    if c.dep_ == "nsubj":
                         got = self.actors_at(c)
                         if got:
                             return got
@@ -2503,7 +2512,8 @@ class _DocContext:
             if s is not None and g is not None and s.actor_id == g.actor_id:
                 continue
             loc_rec = location_record(place.place) if place else None
-            self.history.append({"type": etype, "source": s, "target": g})
+            self.history.append({"type": etype, "source": s, "target": g,
+                                 "lemma": (noun[0] if noun is not None else t).lemma_.lower()})
             conf = 0.5 + 0.2 * (s is not None) + 0.2 * (g is not None) + 0.1 * (dsource == "text")
             yield {
                 "sentence_index": sent_i,
