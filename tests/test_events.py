@@ -847,3 +847,10 @@ def test_the_attack_condemned_is_the_one_so_named_and_a_death_is_the_dead_person
     rows = _rows(coded)
     assert _pairs(rows, event_type="ACCUSE") == [("European Union", "Houthis")]
     assert ("Abu Bakr al-Baghdadi", None) not in _pairs(rows, event_type="ASSAULT")
+
+
+def test_a_headline_line_is_not_coded_even_when_the_parser_cuts_it_in_pieces(code_text):
+    coded, _ = code_text("Politics\nEgyptian and Jordanian foreign ministers meet in Cairo over Gaza plan\n"
+                         "Egypt's foreign minister, Badr Abdelatty, hosted his Jordanian counterpart, Ayman Safadi, "
+                         "in Cairo on Monday.", date(2025, 5, 6))
+    assert {r["trigger"] for r in _rows(coded)} == {"hosted"}

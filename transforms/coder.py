@@ -1408,10 +1408,17 @@ def _is_heading(sent: Span) -> bool:
 
 
 def _heading(sent: Span) -> bool:
+    doc = sent.doc
+    start, end = sent.start, sent.end  # the whole line: the parser may cut a headline into pieces
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws and not doc[start - 1].is_space:
+        start -= 1
+    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws and not doc[end].is_space:
+        end += 1
+    if (start, end) != (sent.start, sent.end) and end - start <= 30:
+        sent = doc[start:end]
     words = [t for t in sent if t.is_alpha]
     if not words or sent.text.rstrip().endswith((".", "!", "?", '"', "'", ":", "”", "’")):
         return not words
-    doc = sent.doc
     alone = (sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws or doc[sent.start - 1].is_space) and (
         sent.end >= len(doc) or "\n" in doc[sent.end - 1].text_with_ws or doc[sent.end].is_space)
     if alone and len(words) <= 14:
