@@ -854,3 +854,9 @@ def test_a_headline_line_is_not_coded_even_when_the_parser_cuts_it_in_pieces(cod
                          "Egypt's foreign minister, Badr Abdelatty, hosted his Jordanian counterpart, Ayman Safadi, "
                          "in Cairo on Monday.", date(2025, 5, 6))
     assert {r["trigger"] for r in _rows(coded)} == {"hosted"}
+
+
+def test_a_group_involved_in_clashes_is_their_source(code_text):
+    coded, _ = code_text("Hayat Tahrir al-Sham has been increasingly involved in clashes with ISIS remnants along "
+                         "the border.", date(2025, 5, 6))
+    assert _pairs(_rows(coded), event_type="ASSAULT") == [("Hayat Tahrir al-Sham", "Islamic State")]

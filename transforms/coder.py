@@ -72,6 +72,7 @@ PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "f
                   "website"}
 SIDE_HEADS = {"leader", "leadership", "commander", "spokesman", "spokeswoman", "spokesperson", "official", "member",
               "chief", "delegation", "negotiator", "envoy"}
+ENGAGED_VERBS = {"involve", "engage", "embroil", "entangle", "mire", "lock", "caught"}
 SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN"}
 OFFER_ADJS = {"ready", "willing", "prepared", "open"}
 CARRIED_PREPS = {"against", "on", "into", "upon", "targeting"}
@@ -1978,6 +1979,10 @@ class _DocContext:
                 break  # "the strikes hit ..., X said": the speaker is not the agent; "X said it would ..." is
             if cur.dep_ == "conj" and head.pos_ == "VERB" or cur.dep_ in ("xcomp", "dobj", "pobj", "prep", "advcl", "acl", "conj", "ccomp", "acomp") or t.pos_ == "NOUN":
                 for c in head.children:
+                    if c.dep_ == "nsubjpass" and head.lemma_.lower() in ENGAGED_VERBS:
+                        got = self.actors_at(c)  # "HTS has been involved in clashes with ISIS": HTS fights
+                        if got:
+                            return got
                     if c.dep_ == "nsubj" and c.i == t.i:
                         return []  # the trigger is the subject: its own modifiers were tried ("the death of X marked")
                     if c.dep_ == "nsubj":
