@@ -282,3 +282,21 @@ def test_a_regional_group_of_institutions_is_no_single_country_and_gangs_are_cri
         ("Western embassies", "Kenyan government")]
     gangs = next(a for a in coded.actors.values() if a["sector"] == "CRM")
     assert "criminal gangs" in gangs["aliases"]
+
+
+def test_the_gazetteer_cache_is_keyed_on_the_shipped_files_contents_not_their_place(tmp_path):
+    import shutil
+
+    from transforms.gazetteer import cache_path
+
+    dirs = []
+    for name in ("a", "b"):
+        d = tmp_path / name
+        (d / "dictionaries").mkdir(parents=True)
+        shutil.copy(REPO / "data" / "dictionaries" / "countries.tsv", d / "dictionaries" / "countries.tsv")
+        shutil.copy(REPO / "data" / "gazetteer_supplement.tsv", d / "gazetteer_supplement.tsv")
+        dirs.append(d)
+    assert cache_path(dirs[0], tmp_path) == cache_path(dirs[1], tmp_path)  # a second clone reuses the cache
+    with open(dirs[1] / "gazetteer_supplement.tsv", "a", encoding="utf-8") as f:
+        f.write("-999\tTestplace\tTestplace\t\t1.0\t1.0\tP\tPPL\tIQ\t\t\t\t\t\t0\t\t\t\t2026-11-24\ttest\n")
+    assert cache_path(dirs[0], tmp_path) != cache_path(dirs[1], tmp_path)  # an edit rebuilds it

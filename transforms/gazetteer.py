@@ -388,7 +388,9 @@ def _cache_key(data_dir: Path, extra_files: Iterable[Path]) -> str:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
         except metadata.PackageNotFoundError:
             h.update(pkg.encode())
-    for path in [data_dir / "dictionaries" / "countries.tsv", data_dir / "gazetteer_supplement.tsv", *extra_files]:
+    for path in [data_dir / "dictionaries" / "countries.tsv", data_dir / "gazetteer_supplement.tsv"]:
+        h.update(path.read_bytes())  # shipped files by content: a fresh clone or checkout reuses the cache
+    for path in extra_files:  # (GeoNames dumps are large: by size and time)
         st = os.stat(path)
         h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()[:16]
