@@ -190,12 +190,53 @@ class FastAttributeMatch:
         return out
 
 
+def rule_lemmatize(lem: Any, token: Any) -> list[str]:
+    """The English rule lemmatizer as spaCy 3.8.11+ has it: of the forms the suffix rules give, those in the
+    lemma index come first, the longest-suffix rule first ("marches" -> "march", not "marche"). spaCy 3.8.7,
+    which we pin for its parser speed, keeps the first rule's form; the coder's lexicon was tuned on this."""
+    key = (token.orth, token.pos, token.morph.key)
+    if key in lem.cache:
+        return lem.cache[key]
+    string, univ_pos = token.text, token.pos_.lower()
+    if univ_pos in ("", "eol", "space") or lem.is_base_form(token):
+        return [string.lower()]
+    tables = [lem.lookups.get_table(t, {}) for t in ("lemma_index", "lemma_exc", "lemma_rules")]
+    index, exceptions, rules = (t.get(univ_pos, {}) for t in tables)
+    if not (index or exceptions or rules):
+        return [string] if univ_pos == "propn" else [string.lower()]
+    low = string.lower()
+    known: list[str] = []
+    other: list[str] = []
+    oov: list[str] = []
+    for old, new in rules:
+        if low.endswith(old):
+            form = low[: len(low) - len(old)] + new
+            if not form:
+                continue
+            if form in index:
+                known.insert(0, form)
+            elif not form.isalpha():
+                other.append(form)
+            else:
+                oov.append(form)
+    forms = list(dict.fromkeys(known + other))
+    for form in exceptions.get(low, []):
+        if form not in forms:
+            forms.insert(0, form)
+    forms = forms or oov or [string]
+    lem.cache[key] = forms
+    return forms
+
+
 def load_pipeline(data_dir: Path, dicts: Dictionaries | None = None) -> Language:
     """The English pipeline with paragraph-aware sentence starts and our entity ruler before ``ner``."""
     nlp = spacy.load(MODEL)
     if "attribute_ruler" in nlp.pipe_names:
         ar = nlp.get_pipe("attribute_ruler")
         ar.match = FastAttributeMatch(ar)  # type: ignore[method-assign]
+    if "lemmatizer" in nlp.pipe_names and nlp.get_pipe("lemmatizer").mode == "rule":
+        lem = nlp.get_pipe("lemmatizer")
+        lem.lemmatize = lambda token, lem=lem: rule_lemmatize(lem, token)  # type: ignore[attr-defined]
     nlp.add_pipe("paragraph_breaks", before="parser")
     dicts = dicts or Dictionaries.load(data_dir)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
