@@ -66,7 +66,7 @@ HARM_ONLY = {"kill", "killing", "die", "death", "injure", "wound", "hurt", "dead
 ATTACK_EVIDENCE = {"bomb", "bombing", "explosion", "blast", "device", "ied", "mine", "minefield", "landmine", "rocket",
                    "mortar", "shell", "shelling", "gunfire", "gunman", "gunmen", "attack", "strike", "airstrike",
                    "ambush", "raid", "grenade", "missile", "drone", "sniper", "shooting", "bomber", "assailant",
-                   "attacker", "militant", "explosive", "artillery", "gunshot", "stabbing", "ambush"}
+                   "attacker", "militant", "explosive", "artillery", "gunshot", "stabbing"}
 PROPERTY_NOUNS = {"home", "house", "building", "village", "property", "shop", "farm", "field", "crop", "goods",
                   "product", "business", "school", "hospital", "mosque", "church", "market", "orchard", "land", "site",
                   "website"}
@@ -91,7 +91,7 @@ MIL_COMPOUNDS = {"defence", "defense", "war", "armed", "army", "military", "secu
 SPEECH_VERBS = {"say", "tell", "report", "claim", "allege", "state", "announce", "confirm", "add", "insist",
                 "write", "declare", "note", "quote"}
 # speech verbs that make a demand of the subject of their "... must ..." clause
-OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "repeat", "direct", "conclude", "stress", "repeat", "say", "tell", "insist"}
+OBLIGATION_SPEECH = SPEECH_VERBS | {"reiterate", "repeat", "direct", "conclude", "stress", "say", "tell", "insist"}
 # types where "A and B <verb>" with no object means each side acted on the other
 TITLE_NOUNS = {"minister", "spokesman", "spokeswoman", "spokesperson", "ombudsman", "diplomat"}
 PLEDGE_TYPES = {"AID", "RETREAT", "CONCEDE", "COOPERATE"}
