@@ -53,6 +53,23 @@ def test_coder_processes_give_identical_coding(coder):
     assert plain == pooled and any(p[1] for p in plain)
 
 
+def test_coder_processes_run_one_blas_thread(monkeypatch):
+    """Two coder processes fill two cores: their BLAS runs one thread each (OpenBLAS's spinning threads cost
+    the tok2vec ~30 %), also in a worker started later to replace a recycled one."""
+    import os
+
+    from flows.nlp_pool import WORKER_ENV, pool, shutdown
+    from flows.settings import Settings
+
+    shutdown()  # a pool started by an earlier test
+    for k in WORKER_ENV:
+        monkeypatch.delenv(k, raising=False)
+    st = Settings()
+    p = pool(st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
+    assert p.apply(os.getenv, ("OPENBLAS_NUM_THREADS",)) == "1"
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # kept for the replacements the pool spawns later
+
+
 def test_fast_rulers_annotate_exactly_like_the_stock_components():
     """The speed-ups in transforms.nlp change nothing: the attribute-ruler fast path gives the stock ruler's
     matches (hence the same POS, morphology and lemmas), and the phrase-pattern entity ruler gives the same

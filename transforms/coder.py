@@ -1408,13 +1408,28 @@ def _is_heading(sent: Span) -> bool:
     return got
 
 
+def _line_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Per token position: where its line starts (after a line break or a space token) and, per end
+    position, where the line ends (at a line break or before a space token). Computed once per doc."""
+    got = doc.user_data.get("_lines")
+    if got is None:
+        n = len(doc)
+        nl = ["\n" in t.text_with_ws for t in doc]
+        space = [t.is_space for t in doc]
+        starts = [0] * (n + 1)
+        for i in range(1, n + 1):
+            starts[i] = i if (nl[i - 1] or space[i - 1]) else starts[i - 1]
+        ends = [n] * (n + 1)
+        for e in range(n - 1, 0, -1):
+            ends[e] = e if (nl[e - 1] or space[e]) else ends[e + 1]
+        got = doc.user_data["_lines"] = (starts, ends)
+    return got
+
+
 def _heading(sent: Span) -> bool:
     doc = sent.doc
-    start, end = sent.start, sent.end  # the whole line: the parser may cut a headline into pieces
-    while start > 0 and "\n" not in doc[start - 1].text_with_ws and not doc[start - 1].is_space:
-        start -= 1
-    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws and not doc[end].is_space:
-        end += 1
+    starts, ends = _line_bounds(doc)  # the whole line: the parser may cut a headline into pieces
+    start, end = starts[sent.start], ends[sent.end]
     if (start, end) != (sent.start, sent.end) and end - start <= 30:
         sent = doc[start:end]
     words = [t for t in sent if t.is_alpha]

@@ -138,6 +138,15 @@ def _value_test(spec: Any) -> Any:
     return lambda v: v == spec
 
 
+def _exact_values(spec: Any) -> list[str] | None:
+    """The values a token-attribute spec accepts when it names them (a value or an IN list), else None."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict) and set(spec) == {"IN"}:
+        return [str(v) for v in spec["IN"]]
+    return None
+
+
 class FastAttributeMatch:
     """The model's ``attribute_ruler`` match step without the Matcher for its single-token patterns.
 
@@ -154,6 +163,7 @@ class FastAttributeMatch:
         self.single: list[tuple[int, int, Any, Any, Any, Any]] = []  # (attr_id, match_id, tag, lower, dep, space)
         self.matcher = Matcher(ruler.vocab, validate=False)
         n_multi = 0
+        specs: list[dict[str, Any]] = []
         for i, p in enumerate(ruler.patterns):
             alts = p["patterns"]
             if all(len(a) == 1 and set(a[0]) <= _TOKEN_KEYS for a in alts):
@@ -162,28 +172,56 @@ class FastAttributeMatch:
                     t = a[0]
                     self.single.append((i, mid, *(
                         _value_test(t[k]) if k in t else None for k in ("TAG", "LOWER", "DEP", "IS_SPACE"))))
+                    specs.append(t)
             else:
                 self.matcher.add(str(i), alts)
                 n_multi += 1
         self.has_multi = n_multi > 0
+        # which single-token patterns can match a (tag, lower) pair: indexed by the exact words or tags they
+        # name, so that a new word does not test all ~250 of them
+        self._by_lower: dict[str, list[int]] = {}
+        self._by_tag: dict[str, list[int]] = {}
+        self._any: list[int] = []
+        for n, t in enumerate(specs):
+            for key, index in (("LOWER", self._by_lower), ("TAG", self._by_tag)):
+                values = _exact_values(t.get(key))
+                if values is not None:
+                    for v in values:
+                        index.setdefault(v, []).append(n)
+                    break
+            else:
+                self._any.append(n)
         self._cands: dict[tuple[str, str], tuple[tuple[int, int, Any, Any], ...]] = {}
+        self._by_ids: dict[tuple[int, int], tuple[tuple[int, int, Any, Any], ...]] = {}
 
     def _candidates(self, tag: str, lower: str) -> tuple[tuple[int, int, Any, Any], ...]:
         key = (tag, lower)
         got = self._cands.get(key)
         if got is None:
-            got = tuple((i, mid, dep, sp) for i, mid, t, lw, dep, sp in self.single
+            maybe = sorted({*self._by_lower.get(lower, ()), *self._by_tag.get(tag, ()), *self._any})
+            got = tuple((i, mid, dep, sp) for i, mid, t, lw, dep, sp in (self.single[n] for n in maybe)
                         if (t is None or t(tag)) and (lw is None or lw(lower)))
             if len(self._cands) < 500_000:
                 self._cands[key] = got
         return got
 
     def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG  # noqa: PLC0415
+
         out = []
-        for tok in doc:
-            for i, mid, dep, sp in self._candidates(tok.tag_, tok.lower_):
-                if (dep is None or dep(tok.dep_)) and (sp is None or sp(tok.is_space)):
-                    out.append((i, mid, tok.i, tok.i + 1))
+        strings = self.vocab.strings
+        by_ids = self._by_ids
+        # the token attributes as integers in one call (a Token object per word costs more than the test)
+        for i, (tag, lower, dep, space) in enumerate(doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()):
+            cands = by_ids.get((tag, lower))
+            if cands is None:
+                cands = self._candidates(strings[tag] if tag else "", strings[lower])
+                if len(by_ids) < 500_000:
+                    by_ids[(tag, lower)] = cands
+            for a, mid, dep_test, sp_test in cands:
+                if (dep_test is None or dep_test(strings[dep] if dep else "")) and (
+                        sp_test is None or sp_test(bool(space))):
+                    out.append((a, mid, i, i + 1))
         if self.has_multi:
             out.extend((int(self.vocab.strings[m]), m, s, e) for m, s, e in self.matcher(doc, allow_missing=True))
         out.sort()
