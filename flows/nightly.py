@@ -60,6 +60,23 @@ def with_runner(dask_address: str | None = None, dask_workers: int | None = None
     return nightly.with_options(task_runner=runner)
 
 
+def _start_pool_early(settings: Settings, n_items: int) -> bool:
+    """Start the coder processes now (they load spaCy, the coder and the gazetteer, ~4 s of CPU each, while
+    this process cleans the pages) when the run will use them: the flow's own thread-pool runner, enough
+    items for the pool, few enough that their memory and the duplicate signatures fit together."""
+    from prefect.context import FlowRunContext  # noqa: PLC0415
+
+    ctx = FlowRunContext.get()
+    if settings.workers <= 1 or not settings.min_pool_batch <= n_items <= settings.early_pool_max or (
+            ctx is not None and not isinstance(ctx.task_runner, ThreadPoolTaskRunner)):
+        return False
+    from flows import nlp_pool  # noqa: PLC0415
+
+    nlp_pool.pool(settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers,
+                  settings.malloc_mmap_threshold)
+    return True
+
+
 def get_coder(settings: Settings) -> Any:
     """The coder for these settings, loaded once per process (model, dictionaries, gazetteer)."""
     key = f"{settings.data_dir}|{settings.cache_dir}|{settings.gazetteer_extra}"
@@ -320,6 +337,7 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     items, fetch_rows = acquire(quote(specs), bad_specs, settings, warehouse, run_date, run_id, from_raw)
     timings["acquire"] = time.perf_counter() - t0
 
+    _start_pool_early(settings, len(items))
     wh = Path(warehouse).resolve()
     clear_stale(wh)
     stage = Staging(wh, run_id)
