@@ -12,6 +12,7 @@ import ctypes
 import gc
 import json
 import os
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -30,18 +31,16 @@ from flows.crawl import canonical, crawl, fetch_id
 from flows.ledger import Ledger
 from flows.publish import connect, publish_run
 from flows.settings import Settings
-from flows.sources import Item, SourceError, SourceSpec, discover_local, load, load_sources_file, spec_from_arg
+from flows.sources import Item, SourceError, SourceSpec, clean_items, discover_local, load_sources_file, spec_from_arg
 from flows.staging import Staging, clear_stale
-from flows.validate import split_rows, validate_tables
+from flows.validate import gx_modules, split_rows, validate_tables
 from flows.warc import WarcSink
 from schemas.codes import RETRIEVED_OUTCOMES
 from schemas.tables import ALL_TABLES
-from transforms.clean import clean_html, clean_record
-from transforms.tables import Signatures, article_row, find_duplicates, to_table
+from transforms.tables import Signatures, find_duplicates, to_table
 
 CODED_TABLES = ("actors", "locations", "events", "actor_mentions", "location_mentions")
 _CODERS: dict[str, Any] = {}
-MIN_PAGE_WORDS = 25  # an HTML page whose extracted body is shorter is navigation, not an article
 
 
 def with_runner(dask_address: str | None = None, dask_workers: int | None = None) -> Any:
@@ -200,27 +199,16 @@ def acquire(specs: list[SourceSpec], bad_specs: list[tuple[str, str]], settings:
 @task(name="load-and-clean", cache_policy=NO_CACHE)
 def load_and_clean(items: list[dict[str, Any]], settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Load (read a file or a raw WARC record) and clean one batch of items (as dicts, so the batch travels
-    to any task runner). Returns (article rows, rejected rows)."""
-    rows, rejected = [], []
-    for d in items:
-        item = load(Item(**d), settings)
-        if item.reason:
-            rejected.append({"source": item.source, "location": item.location, "reason": item.reason,
-                             "fetch_id": item.fetch_id})
-            continue
-        if item.record is not None:
-            cleaned = clean_record(item.record)
-            src_url = item.record.get("url") or item.location
-        else:
-            src_url = item.location if item.kind == "warc" else Path(item.location).as_uri()
-            cleaned = clean_html(item.html or "", fallback_url=src_url, captured=item.captured,
-                                 language_hint=item.language)
-        if not cleaned.text or (item.record is None and cleaned.word_count < MIN_PAGE_WORDS):
-            rejected.append({"source": item.source, "location": item.location, "reason": "no_text_extracted",
-                             "fetch_id": item.fetch_id})
-            continue
-        rows.append(article_row(cleaned, item.source, src_url))
-    return rows, rejected
+    to any task runner). Returns (article rows, rejected rows). In the coder processes when they run already
+    (see ``_start_pool_early``), else here."""
+    import multiprocessing as mp  # noqa: PLC0415
+
+    from flows import nlp_pool  # noqa: PLC0415
+
+    pool_args = (settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers)
+    if settings.workers > 1 and not mp.current_process().daemon and nlp_pool.started(*pool_args):
+        return nlp_pool.clean_in_pool(items, settings, *pool_args)
+    return clean_items(items, settings)
 
 
 @task(name="code", cache_policy=NO_CACHE)
@@ -337,7 +325,9 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     items, fetch_rows = acquire(quote(specs), bad_specs, settings, warehouse, run_date, run_id, from_raw)
     timings["acquire"] = time.perf_counter() - t0
 
-    _start_pool_early(settings, len(items))
+    if _start_pool_early(settings, len(items)):
+        # this process waits while the coder processes clean: import GX meanwhile (~3 s), not while they code
+        threading.Thread(target=gx_modules, name="import-gx", daemon=True).start()
     wh = Path(warehouse).resolve()
     clear_stale(wh)
     stage = Staging(wh, run_id)

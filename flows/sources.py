@@ -270,3 +270,34 @@ def load(item: Item, settings: Settings) -> Item:
         return item
     item.reason = "not_loadable"
     return item
+
+
+MIN_PAGE_WORDS = 25  # an HTML page whose extracted body is shorter is navigation, not an article
+
+
+def clean_items(items: list[dict[str, Any]], settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Load (read a file or a raw WARC record) and clean a batch of items given as dicts. Returns (article
+    rows, rejected rows with their reason)."""
+    from transforms.clean import clean_html, clean_record  # noqa: PLC0415
+    from transforms.tables import article_row  # noqa: PLC0415
+
+    rows, rejected = [], []
+    for d in items:
+        item = load(Item(**d), settings)
+        if item.reason:
+            rejected.append({"source": item.source, "location": item.location, "reason": item.reason,
+                             "fetch_id": item.fetch_id})
+            continue
+        if item.record is not None:
+            cleaned = clean_record(item.record)
+            src_url = item.record.get("url") or item.location
+        else:
+            src_url = item.location if item.kind == "warc" else Path(item.location).as_uri()
+            cleaned = clean_html(item.html or "", fallback_url=src_url, captured=item.captured,
+                                 language_hint=item.language)
+        if not cleaned.text or (item.record is None and cleaned.word_count < MIN_PAGE_WORDS):
+            rejected.append({"source": item.source, "location": item.location, "reason": "no_text_extracted",
+                             "fetch_id": item.fetch_id})
+            continue
+        rows.append(article_row(cleaned, item.source, src_url))
+    return rows, rejected

@@ -51,7 +51,7 @@ class Report:
         return all(o.success for o in self.outcomes.values())
 
 
-def _gx():
+def gx_modules():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx  # noqa: PLC0415 - slow import, only when validating
     import great_expectations.expectations as gxe  # noqa: PLC0415
@@ -101,7 +101,7 @@ def _raised(info: Any) -> str | None:
 def validate_tables(tables: dict[str, pa.Table], run_date: str | None = None,
                     docs_dir: Path | None = None) -> Report:
     """Validate every table that has a suite. Raises ValidationConfigError when an expectation errors."""
-    gx, gxe = _gx()
+    gx, gxe = gx_modules()
     ctx = gx.get_context(mode="ephemeral")
     try:
         from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415

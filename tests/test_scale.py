@@ -53,6 +53,42 @@ def test_coder_processes_give_identical_coding(coder):
     assert plain == pooled and any(p[1] for p in plain)
 
 
+def test_cleaning_in_the_coder_processes_gives_the_same_rows(tmp_path):
+    """Pages cleaned in the coder processes (runs that start them before cleaning) come back as the same
+    article rows and rejections, in the same order, as cleaned in the flow's process."""
+    from flows.bench import synthetic_page
+    from flows.nlp_pool import clean_in_pool
+    from flows.settings import Settings
+    from flows.sources import Item, clean_items
+
+    items = []
+    for i in range(10):
+        path = tmp_path / f"p{i}.html"
+        path.write_text(synthetic_page(i) if i != 3 else "<html><body><p>Menu</p></body></html>", encoding="utf-8")
+        items.append(Item(source="t", kind="html_file", location=str(path)).as_dict())
+    items.insert(5, Item(source="t", kind="html_file", location=str(tmp_path / "missing.html")).as_dict())
+    st = Settings()
+    here = clean_items(items, st)
+    pooled = clean_in_pool(items, st, st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
+    assert pooled == here
+    assert len(here[0]) == 9 and [r["reason"] for r in here[1]] == ["no_text_extracted", "unreadable: No such file or directory"]
+
+
+def test_coder_processes_start_before_cleaning_only_when_they_will_be_used(monkeypatch):
+    from flows import nlp_pool
+    from flows.nightly import _start_pool_early
+    from flows.settings import Settings
+
+    nlp_pool.shutdown()
+    st = Settings(workers=2, min_pool_batch=40, early_pool_max=1000)
+    assert not _start_pool_early(Settings(workers=1), 500)
+    assert not _start_pool_early(st, 10)  # a handful is coded in-process
+    assert not _start_pool_early(st, 5000)  # a big run: the duplicate signatures first, the workers after
+    assert not nlp_pool.started(st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
+    assert _start_pool_early(st, 500)
+    assert nlp_pool.started(st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
+
+
 def test_coder_processes_run_one_blas_thread(monkeypatch):
     """Two coder processes fill two cores: their BLAS runs one thread each (OpenBLAS's spinning threads cost
     the tok2vec ~30 %), also in a worker started later to replace a recycled one."""
