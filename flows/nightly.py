@@ -350,7 +350,7 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     n_articles, duplicates, n_coded = len(sigs), sum(1 for d in dup_of if d), 0
     del sigs
     per_source: dict[str, Counter] = {}
-    waves = _waves(stage, dup_of, settings.wave_size, tail=min(settings.batch_size, settings.wave_size // 4))
+    waves = _waves(stage, dup_of, settings.wave_size)
     t_code = t_val = 0.0
     report = None
     quarantine: dict[str, Any] = {}
@@ -538,22 +538,12 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _waves(stage: Staging, dup_of: list[str | None], size: int, tail: int = 0) -> Iterator[pa.Table]:
+def _waves(stage: Staging, dup_of: list[str | None], size: int) -> Iterator[pa.Table]:
     """The staged clean articles, about ``size`` at a time, with ``duplicate_of`` and ``coded`` set (only
-    English originals are coded). At least one (maybe empty) wave, so that every table is validated. With
-    ``tail``, the run's last ``tail`` articles come as a wave of their own: the wave before is validated
-    while they are coded, and only their short validation is left when the coding is done."""
+    English originals are coded). At least one (maybe empty) wave, so that every table is validated."""
     schema = ALL_TABLES["articles"]
     pending: list[pa.Table] = []
     n = offset = 0
-
-    def emit(wave: pa.Table, last: bool) -> Iterator[pa.Table]:
-        if last and tail and wave.num_rows > tail:
-            yield wave.slice(0, wave.num_rows - tail)
-            yield wave.slice(wave.num_rows - tail)
-        else:
-            yield wave
-
     for part in stage.parts("clean"):
         k = part.num_rows
         dups = dup_of[offset:offset + k]
@@ -566,10 +556,10 @@ def _waves(stage: Staging, dup_of: list[str | None], size: int, tail: int = 0) -
         pending.append(part)
         n += k
         if n >= size:
-            yield from emit(pa.concat_tables(pending), offset >= len(dup_of))
+            yield pa.concat_tables(pending)
             pending, n = [], 0
     if pending or offset == 0:
-        yield from emit(pa.concat_tables(pending), True) if pending else iter([schema.empty_table()])
+        yield pa.concat_tables(pending) if pending else schema.empty_table()
 
 
 def _combine_reports(acc: dict[str, Any] | None, rep: dict[str, Any]) -> dict[str, Any]:

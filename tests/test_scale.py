@@ -89,35 +89,6 @@ def test_coder_processes_start_before_cleaning_only_when_they_will_be_used(monke
     assert nlp_pool.started(st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
 
 
-def test_waves_end_with_a_short_tail(tmp_path):
-    """Waves of about the wave size, every article exactly once and in order, and the run's last articles as
-    a short wave of their own (only its validation is left once the coding is done)."""
-    from flows.nightly import _waves
-    from flows.staging import Staging
-    from transforms.clean import CleanedArticle
-    from transforms.tables import article_row, to_table
-
-    stage = Staging(tmp_path, "run")
-    ids = []
-    for part in range(7):  # staged as cleaned: 7 parts of 100
-        rows = [article_row(CleanedArticle(url=f"https://x.test/{part}/{i}", title="t", text=f"text {part} {i}",
-                                           published_at=None, published_date=None, published_source=None,
-                                           language="en", sitename=None, author=None, fingerprint=None,
-                                           word_count=3), "s", None) for i in range(100)]
-        ids += [r["article_id"] for r in rows]
-        stage.write("clean", to_table("articles", rows), schema_of="articles")
-    dup_of = [None] * 700
-    dup_of[5] = ids[4]
-    waves = list(_waves(stage, dup_of, 300, tail=100))
-    assert [w.num_rows for w in waves] == [300, 300, 100]
-    got = [x for w in waves for x in w.column("article_id").to_pylist()]
-    assert got == ids and waves[0].column("duplicate_of").to_pylist()[5] == ids[4]
-    assert not waves[0].column("coded").to_pylist()[5] and all(waves[-1].column("coded").to_pylist())
-    assert [w.num_rows for w in _waves(stage, dup_of, 500, tail=100)] == [500, 100, 100]
-    assert [w.num_rows for w in _waves(stage, dup_of, 1000, tail=100)] == [600, 100]
-    assert [w.num_rows for w in _waves(stage, dup_of, 1000)] == [700]
-
-
 def test_coder_processes_run_one_blas_thread(monkeypatch):
     """Two coder processes fill two cores: their BLAS runs one thread each (OpenBLAS's spinning threads cost
     the tok2vec ~30 %), also in a worker started later to replace a recycled one."""
