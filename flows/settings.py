@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
                          description="coder processes (spaCy + coding; 1 = code in the flow's process)")
     min_pool_batch: int = Field(40, ge=1, description="smallest batch worth sending to the coder processes")
-    early_pool_max: int = Field(50_000, ge=0, description="runs of at most this many items start the coder "
+    early_pool_max: int = Field(20_000, ge=0, description="runs of at most this many items start the coder "
                                 "processes before cleaning, so that they load while the pages are cleaned; "
                                 "larger runs start them after duplicate detection, whose signatures then have "
                                 "the memory to themselves")
