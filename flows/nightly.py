@@ -60,9 +60,10 @@ def with_runner(dask_address: str | None = None, dask_workers: int | None = None
 
 
 def _start_pool_early(settings: Settings, n_items: int) -> bool:
-    """Start the coder processes now (they load spaCy, the coder and the gazetteer, ~4 s of CPU each, while
-    this process cleans the pages) when the run will use them: the flow's own thread-pool runner, enough
-    items for the pool, few enough that their memory and the duplicate signatures fit together."""
+    """Start the coder processes before cleaning (they load spaCy, the coder and the gazetteer, ~3 s each,
+    then clean the pages themselves: ``load_and_clean``) when the run will use them: the flow's own
+    thread-pool runner, enough items for the pool, few enough that their memory and the duplicate signatures
+    fit together (``early_pool_max``)."""
     from prefect.context import FlowRunContext  # noqa: PLC0415
 
     ctx = FlowRunContext.get()
