@@ -358,7 +358,7 @@ def bench_floor(folder: Path, limit: int = 300) -> dict[str, Any]:
 def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = None, rerun: bool = True
                    ) -> dict[str, Any]:
     """The full nightly flow on ``pages`` synthetic pages: per-stage and end-to-end articles/s, peak RSS."""
-    from flows.nightly import nightly  # noqa: PLC0415
+    from flows.nightly import import_gx_meanwhile, nightly  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "pages"
@@ -367,6 +367,7 @@ def bench_pipeline(pages: int, workers: int | None = None, keep: Path | None = N
             os.environ["NEWSEVENTS_WORKERS"] = str(workers)
         t0 = time.perf_counter()
         with TreeRSS() as tree:
+            import_gx_meanwhile()  # as `newsevents run` does
             s = nightly(sources=[str(src)], warehouse=str(keep or Path(tmp) / "wh"), run_date="2026-11-23")
         secs = time.perf_counter() - t0
         floor = bench_floor(src, min(pages, 300))

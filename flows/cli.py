@@ -106,7 +106,7 @@ def _print_summary(s: dict[str, Any], example: tuple[str, str] | None) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     prefect_defaults()
-    from flows.nightly import with_runner  # noqa: PLC0415 - Prefect import is slow; only for `run`
+    from flows.nightly import import_gx_meanwhile, with_runner  # noqa: PLC0415 - slow imports; only for `run`
 
     nightly = with_runner(args.dask_address, args.dask_workers)
 
@@ -116,6 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from flows.sources import SourceError  # noqa: PLC0415
 
+    import_gx_meanwhile()
     try:
         summary = nightly(sources=args.source or None, warehouse=args.warehouse, run_date=args.run_date,
                           batch_size=args.batch_size, sources_file=args.sources_file, from_raw=args.from_raw)

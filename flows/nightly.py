@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import itertools
 import json
 import os
 import threading
@@ -41,6 +42,10 @@ from transforms.tables import Signatures, find_duplicates, to_table
 
 CODED_TABLES = ("actors", "locations", "events", "actor_mentions", "location_mentions")
 _CODERS: dict[str, Any] = {}
+# the flow's runner has two threads (so that the coder processes always have queued work); work done in this
+# process instead (one worker, or batches too small for the pool) goes one batch at a time: it is GIL-bound
+# anyway, and one coder (spaCy pipeline and caches) must not serve two threads at once
+_IN_PROCESS = threading.Lock()
 
 
 def with_runner(dask_address: str | None = None, dask_workers: int | None = None) -> Any:
@@ -59,6 +64,15 @@ def with_runner(dask_address: str | None = None, dask_workers: int | None = None
     return nightly.with_options(task_runner=runner)
 
 
+def import_gx_meanwhile() -> threading.Thread:
+    """Import Great Expectations (~3 s of CPU, needed by every run's validation) in a background thread.
+    Called just before the flow (``newsevents run``, the benchmark), it overlaps the start of Prefect's
+    ephemeral API server, which the flow's body waits for with a core to spare."""
+    t = threading.Thread(target=gx_modules, name="import-gx", daemon=True)
+    t.start()
+    return t
+
+
 def _start_pool_early(settings: Settings, n_items: int) -> bool:
     """Start the coder processes before cleaning (they load spaCy, the coder and the gazetteer, ~3 s each,
     then clean the pages themselves: ``load_and_clean``) when the run will use them: the flow's own
@@ -75,6 +89,13 @@ def _start_pool_early(settings: Settings, n_items: int) -> bool:
     nlp_pool.pool(settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers,
                   settings.malloc_mmap_threshold)
     return True
+
+
+def _one_at_a_time(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` holding ``_IN_PROCESS`` (a module function, so that tasks pickled for Dask refer to the
+    lock instead of carrying it)."""
+    with _IN_PROCESS:
+        return fn(*args)
 
 
 def get_coder(settings: Settings) -> Any:
@@ -209,7 +230,7 @@ def load_and_clean(items: list[dict[str, Any]], settings: Settings) -> tuple[lis
     pool_args = (settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers)
     if settings.workers > 1 and not mp.current_process().daemon and nlp_pool.started(*pool_args):
         return nlp_pool.clean_in_pool(items, settings, *pool_args)
-    return clean_items(items, settings)
+    return _one_at_a_time(clean_items, items, settings)
 
 
 @task(name="code", cache_policy=NO_CACHE)
@@ -228,7 +249,7 @@ def code_batch(rows: list[dict[str, Any]], settings: Settings) -> dict[str, list
             len(rows) >= settings.min_pool_batch or nlp_pool.started(*pool_args)):
         results = nlp_pool.code_in_pool(arts, *pool_args, settings.malloc_mmap_threshold)
     else:
-        results = get_coder(settings).code(arts)
+        results = _one_at_a_time(lambda: list(get_coder(settings).code(arts)))
     return _merge([{"actors": list(c.actors.values()), "locations": list(c.locations.values()), "events": c.events,
                     "actor_mentions": c.actor_mentions, "location_mentions": c.location_mentions}
                    for _, c in results])
@@ -306,7 +327,7 @@ def _specs(sources: list[str] | None, sources_file: str | None, settings: Settin
     return load_sources_file(Path(sources_file) if sources_file else settings.sources_file), []
 
 
-@flow(name="nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
+@flow(name="nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse", run_date: str | None = None,
             batch_size: int | None = None, sources_file: str | None = None, from_raw: bool = False) -> dict[str, Any]:
     """Run the pipeline and publish the ``run_date`` partition (default: today, UTC) of every table under
@@ -328,7 +349,8 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
 
     if _start_pool_early(settings, len(items)):
         # this process waits while the coder processes clean: import GX meanwhile (~3 s), not while they code
-        threading.Thread(target=gx_modules, name="import-gx", daemon=True).start()
+        # (nothing to do when ``import_gx_meanwhile`` ran before the flow)
+        import_gx_meanwhile()
     wh = Path(warehouse).resolve()
     clear_stale(wh)
     stage = Staging(wh, run_id)
@@ -362,19 +384,23 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
                                                           settings)
                                         for i in range(0, to_code.num_rows, settings.batch_size)]
 
-    # wave w + 1 is coded (in the task runner, i.e. in the coder processes or on Dask) while wave w is
-    # validated and staged in this thread
-    pending = submit_code(next(waves))
+    # waves w + 1 and w + 2 are coded (in the task runner, i.e. in the coder processes or on Dask) while wave w
+    # is validated and staged in this thread; two queued waves (and two runner threads) keep the coder
+    # processes fed across batch and wave boundaries
+    inflight: deque[tuple[pa.Table, int, list[Any]]] = deque()
+    for arts in itertools.islice(waves, 2):
+        inflight.append(submit_code(arts))
     wave_no = -1
-    while pending is not None:
+    while inflight:
         wave_no += 1
         t0 = time.perf_counter()
-        arts, n, futs = pending
+        arts, n, futs = inflight.popleft()
         n_coded += n
         coded = _merge([f.result() for f in futs])
         nxt = next(waves, None)
-        pending = submit_code(nxt) if nxt is not None else None
-        if pending is None:  # all coded: free the coder processes before the last validation and publishing
+        if nxt is not None:
+            inflight.append(submit_code(nxt))
+        if not inflight:  # all coded: free the coder processes before the last validation and publishing
             from flows import nlp_pool  # noqa: PLC0415
 
             nlp_pool.shutdown()

@@ -12,12 +12,14 @@ from __future__ import annotations
 import atexit
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 _CODER: Any = None
 _POOLS: dict[tuple[str, ...], Any] = {}
+_POOLS_LOCK = threading.Lock()  # tasks on two runner threads may both ask for the pool first
 CHUNK = 4  # articles per message: small enough to keep both workers busy to the end of a batch
 # a worker is replaced after this many chunks (1,000 articles, ~4 min of work; its replacement loads in ~5 s):
 # a worker's memory creeps up from ~200 MB by heap fragmentation (~330 MB after 1,000 articles), a fresh one's
@@ -48,21 +50,26 @@ def pool(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int, mmap_
     one thread per worker. Both go into this process's environment (read by processes it starts later, not
     by itself), unless already set."""
     key = (str(data_dir), str(cache_dir), *map(str, extra), str(workers))
-    if key not in _POOLS:
-        ensure_gazetteer(data_dir, cache_dir, extra)
-        env = dict(WORKER_ENV)
-        if mmap_threshold:
-            env["MALLOC_MMAP_THRESHOLD_"] = str(mmap_threshold)
-        # set for good, not only around the start: the pool spawns each recycled worker's replacement later,
-        # with the environment of that moment (what the user set wins)
-        for k, v in env.items():
-            os.environ.setdefault(k, v)
-        p = mp.get_context("spawn").Pool(workers, initializer=_init,
-                                         initargs=(str(data_dir), str(cache_dir), [str(e) for e in extra]),
-                                         maxtasksperchild=RECYCLE_CHUNKS)
-        atexit.register(p.terminate)
-        _POOLS[key] = p
-    return _POOLS[key]
+    with _POOLS_LOCK:
+        return _POOLS[key] if key in _POOLS else _start(key, data_dir, cache_dir, extra, workers, mmap_threshold)
+
+
+def _start(key: tuple[str, ...], data_dir: Path, cache_dir: Path, extra: list[Path], workers: int,
+           mmap_threshold: int) -> Any:
+    ensure_gazetteer(data_dir, cache_dir, extra)
+    env = dict(WORKER_ENV)
+    if mmap_threshold:
+        env["MALLOC_MMAP_THRESHOLD_"] = str(mmap_threshold)
+    # set for good, not only around the start: the pool spawns each recycled worker's replacement later,
+    # with the environment of that moment (what the user set wins)
+    for k, v in env.items():
+        os.environ.setdefault(k, v)
+    p = mp.get_context("spawn").Pool(workers, initializer=_init,
+                                     initargs=(str(data_dir), str(cache_dir), [str(e) for e in extra]),
+                                     maxtasksperchild=RECYCLE_CHUNKS)
+    atexit.register(p.terminate)
+    _POOLS[key] = p
+    return p
 
 
 def _build_gazetteer(data_dir: str, cache_dir: str, extra: list[str]) -> None:
@@ -94,8 +101,10 @@ def started(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) ->
 def shutdown() -> None:
     """Stop every coder pool of this process (their ~300 MB each are not needed while a run validates and
     publishes its last wave); the next batch starts a new one."""
-    while _POOLS:
-        _, p = _POOLS.popitem()
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for p in pools:
         p.close()
         p.join()
 

@@ -35,6 +35,47 @@ def test_dask_runner_gives_identical_tables(prefect_server, tmp_path):
         assert _rows(tmp_path / "threads", table) == _rows(tmp_path / "dask", table), table
 
 
+@pytest.mark.prefect
+def test_coder_processes_fed_several_batches_and_waves_at_once_give_identical_tables(prefect_server, tmp_path,
+                                                                                     monkeypatch):
+    """The flow keeps two waves queued and runs two batches at once (two runner threads) into the coder
+    processes, so that they never wait between batches: with batches of one article in waves of two (every
+    wave and batch boundary crossed while the next is queued) the tables are those of a run coded in the
+    flow's process, and batches really were in the coder processes two at a time."""
+    import threading
+
+    from flows import nlp_pool
+    from flows.nightly import nightly
+
+    src = str(REPO / "data" / "sample")
+    monkeypatch.setenv("NEWSEVENTS_WORKERS", "1")
+    nightly(sources=[src], warehouse=str(tmp_path / "one"), run_date="2026-11-10")
+
+    real, lock, now, most = nlp_pool.code_in_pool, threading.Lock(), [0], [0]
+
+    def counting(*args, **kwargs):  # the real coder processes; counts the batches in them at once
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        try:
+            yield from real(*args, **kwargs)
+        finally:
+            with lock:
+                now[0] -= 1
+
+    monkeypatch.setattr(nlp_pool, "code_in_pool", counting)
+    for k, v in {"WORKERS": "2", "MIN_POOL_BATCH": "1", "WAVE_SIZE": "2", "BATCH_SIZE": "1"}.items():
+        monkeypatch.setenv(f"NEWSEVENTS_{k}", v)
+    s = nightly(sources=[src], warehouse=str(tmp_path / "pool"), run_date="2026-11-10")
+    assert s["published"] and s["coded"] >= 4
+    assert most[0] == 2
+    assert not nlp_pool._POOLS  # shut down after the last wave
+    for table in TABLES:
+        if table == "fetches":
+            continue
+        assert _rows(tmp_path / "one", table) == _rows(tmp_path / "pool", table), table
+
+
 def test_coder_processes_give_identical_coding(coder):
     """The coder pool (spawned processes that parse and code) codes exactly like the in-process coder."""
     from flows.bench import synthetic_page
