@@ -78,17 +78,34 @@ def _start_pool_early(settings: Settings, n_items: int) -> bool:
     then clean the pages themselves: ``load_and_clean``) when the run will use them: the flow's own
     thread-pool runner, enough items for the pool, few enough that their memory and the duplicate signatures
     fit together (``early_pool_max``)."""
-    from prefect.context import FlowRunContext  # noqa: PLC0415
-
-    ctx = FlowRunContext.get()
-    if settings.workers <= 1 or not settings.min_pool_batch <= n_items <= settings.early_pool_max or (
-            ctx is not None and not isinstance(ctx.task_runner, ThreadPoolTaskRunner)):
+    if not _own_processes(settings) or not settings.min_pool_batch <= n_items <= settings.early_pool_max:
         return False
     from flows import nlp_pool  # noqa: PLC0415
 
     nlp_pool.pool(settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers,
                   settings.malloc_mmap_threshold)
     return True
+
+
+def _start_cleaners(settings: Settings, n_items: int) -> bool:
+    """Start cleaning-only processes (``nlp_pool.cleaning_pool``, no coder loaded) for a run too large to start
+    the coder processes before duplicate detection, so that its cleaning uses every core too. The flow stops
+    them when the pages are cleaned."""
+    if not _own_processes(settings) or n_items <= max(settings.early_pool_max, settings.min_pool_batch - 1):
+        return False
+    from flows import nlp_pool  # noqa: PLC0415
+
+    nlp_pool.cleaning_pool(settings.workers)
+    return True
+
+
+def _own_processes(settings: Settings) -> bool:
+    """Whether this run spreads work over processes of its own: more than one worker, on the flow's own
+    thread-pool runner (a Dask cluster is the parallelism there)."""
+    from prefect.context import FlowRunContext  # noqa: PLC0415
+
+    ctx = FlowRunContext.get()
+    return settings.workers > 1 and (ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner))
 
 
 def _one_at_a_time(fn: Any, *args: Any) -> Any:
@@ -228,8 +245,11 @@ def load_and_clean(items: list[dict[str, Any]], settings: Settings) -> tuple[lis
     from flows import nlp_pool  # noqa: PLC0415
 
     pool_args = (settings.data_dir, settings.cache_dir, settings.gazetteer_extra, settings.workers)
-    if settings.workers > 1 and not mp.current_process().daemon and nlp_pool.started(*pool_args):
-        return nlp_pool.clean_in_pool(items, settings, *pool_args)
+    if settings.workers > 1 and not mp.current_process().daemon:
+        if nlp_pool.started(*pool_args):
+            return nlp_pool.clean_in_pool(items, settings, nlp_pool.pool(*pool_args))
+        if nlp_pool.cleaners_started(settings.workers):
+            return nlp_pool.clean_in_pool(items, settings, nlp_pool.cleaning_pool(settings.workers))
     return _one_at_a_time(clean_items, items, settings)
 
 
@@ -347,10 +367,13 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     items, fetch_rows = acquire(quote(specs), bad_specs, settings, warehouse, run_date, run_id, from_raw)
     timings["acquire"] = time.perf_counter() - t0
 
+    cleaners = False
     if _start_pool_early(settings, len(items)):
         # this process waits while the coder processes clean: import GX meanwhile (~3 s), not while they code
         # (nothing to do when ``import_gx_meanwhile`` ran before the flow)
         import_gx_meanwhile()
+    else:
+        cleaners = _start_cleaners(settings, len(items))
     wh = Path(warehouse).resolve()
     clear_stale(wh)
     stage = Staging(wh, run_id)
@@ -365,6 +388,10 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
         for r in got:
             sigs.add(r)
         rejected.extend(rej)
+    if cleaners:
+        from flows import nlp_pool  # noqa: PLC0415
+
+        nlp_pool.shutdown_cleaners()
     timings["load_clean"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -19,6 +19,7 @@ from typing import Any
 
 _CODER: Any = None
 _POOLS: dict[tuple[str, ...], Any] = {}
+_CLEANERS: dict[int, Any] = {}  # workers -> cleaning-only pool
 _POOLS_LOCK = threading.Lock()  # tasks on two runner threads may both ask for the pool first
 CHUNK = 4  # articles per message: small enough to keep both workers busy to the end of a batch
 # a worker is replaced after this many chunks (1,000 articles, ~4 min of work; its replacement loads in ~5 s):
@@ -115,17 +116,44 @@ def _clean(args: tuple[list[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]]
     return clean_items(*args)
 
 
-def clean_in_pool(items: list[dict[str, Any]], settings: Any, data_dir: Path, cache_dir: Path, extra: list[Path],
-                  workers: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``flows.sources.clean_items`` over the running pool (load, trafilatura, language, simhash: ~25 ms a
-    page), in input order: the same rows as in-process."""
+def clean_in_pool(items: list[dict[str, Any]], settings: Any, workers_pool: Any
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``flows.sources.clean_items`` over a running pool (the coder processes, or ``cleaning_pool``'s; load,
+    trafilatura, language, simhash: ~7 ms a page), in input order: the same rows as in-process."""
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     chunks = [(items[i:i + CHUNK], settings) for i in range(0, len(items), CHUNK)]
-    for got, rej in pool(data_dir, cache_dir, extra, workers).imap(_clean, chunks):
+    for got, rej in workers_pool.imap(_clean, chunks):
         rows.extend(got)
         rejected.extend(rej)
     return rows, rejected
+
+
+def cleaning_pool(workers: int) -> Any:
+    """Processes that only clean pages (no coder loaded: ~170 MB each instead of ~300), for runs too large to
+    start the coder processes before duplicate detection (``early_pool_max``): their cleaning still uses
+    every core. Started once per process until ``shutdown_cleaners``."""
+    with _POOLS_LOCK:
+        if workers not in _CLEANERS:
+            p = mp.get_context("spawn").Pool(workers)
+            atexit.register(p.terminate)
+            _CLEANERS[workers] = p
+        return _CLEANERS[workers]
+
+
+def cleaners_started(workers: int) -> bool:
+    """Whether this process runs a cleaning pool of ``workers`` processes."""
+    return workers in _CLEANERS
+
+
+def shutdown_cleaners() -> None:
+    """Stop the cleaning pools (after a run's cleaning: duplicate detection then has the memory)."""
+    with _POOLS_LOCK:
+        pools = list(_CLEANERS.values())
+        _CLEANERS.clear()
+    for p in pools:
+        p.close()
+        p.join()
 
 
 def code_in_pool(arts: Iterable[dict[str, Any]], data_dir: Path, cache_dir: Path, extra: list[Path],

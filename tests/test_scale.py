@@ -36,12 +36,14 @@ def test_dask_runner_gives_identical_tables(prefect_server, tmp_path):
 
 
 @pytest.mark.prefect
+@pytest.mark.parametrize("early_pool_max", ["20000", "0"])
 def test_coder_processes_fed_several_batches_and_waves_at_once_give_identical_tables(prefect_server, tmp_path,
-                                                                                     monkeypatch):
+                                                                                     monkeypatch, early_pool_max):
     """The flow keeps two waves queued and runs two batches at once (two runner threads) into the coder
     processes, so that they never wait between batches: with batches of one article in waves of two (every
     wave and batch boundary crossed while the next is queued) the tables are those of a run coded in the
-    flow's process, and batches really were in the coder processes two at a time."""
+    flow's process, and batches really were in the coder processes two at a time. The pages are cleaned in
+    the coder processes (started early) or, in a run above ``early_pool_max``, in cleaning-only processes."""
     import threading
 
     from flows import nlp_pool
@@ -63,13 +65,18 @@ def test_coder_processes_fed_several_batches_and_waves_at_once_give_identical_ta
             with lock:
                 now[0] -= 1
 
+    cleaners = []
+    real_cleaners = nlp_pool.cleaning_pool
     monkeypatch.setattr(nlp_pool, "code_in_pool", counting)
-    for k, v in {"WORKERS": "2", "MIN_POOL_BATCH": "1", "WAVE_SIZE": "2", "BATCH_SIZE": "1"}.items():
+    monkeypatch.setattr(nlp_pool, "cleaning_pool", lambda n: cleaners.append(n) or real_cleaners(n))
+    for k, v in {"WORKERS": "2", "MIN_POOL_BATCH": "1", "WAVE_SIZE": "2", "BATCH_SIZE": "1",
+                 "EARLY_POOL_MAX": early_pool_max}.items():
         monkeypatch.setenv(f"NEWSEVENTS_{k}", v)
     s = nightly(sources=[src], warehouse=str(tmp_path / "pool"), run_date="2026-11-10")
     assert s["published"] and s["coded"] >= 4
     assert most[0] == 2
-    assert not nlp_pool._POOLS  # shut down after the last wave
+    assert bool(cleaners) == (early_pool_max == "0")
+    assert not nlp_pool._POOLS and not nlp_pool._CLEANERS  # each shut down after its stage
     for table in TABLES:
         if table == "fetches":
             continue
@@ -94,9 +101,12 @@ def test_coder_processes_give_identical_coding(coder):
     assert plain == pooled and any(p[1] for p in plain)
 
 
-def test_cleaning_in_the_coder_processes_gives_the_same_rows(tmp_path):
-    """Pages cleaned in the coder processes (runs that start them before cleaning) come back as the same
-    article rows and rejections, in the same order, as cleaned in the flow's process."""
+@pytest.mark.parametrize("which", ["coder", "cleaning-only"])
+def test_cleaning_in_worker_processes_gives_the_same_rows(tmp_path, which):
+    """Pages cleaned in the coder processes (runs that start them before cleaning) or in cleaning-only
+    processes (larger runs) come back as the same article rows and rejections, in the same order, as cleaned
+    in the flow's process."""
+    from flows import nlp_pool
     from flows.bench import synthetic_page
     from flows.nlp_pool import clean_in_pool
     from flows.settings import Settings
@@ -110,7 +120,13 @@ def test_cleaning_in_the_coder_processes_gives_the_same_rows(tmp_path):
     items.insert(5, Item(source="t", kind="html_file", location=str(tmp_path / "missing.html")).as_dict())
     st = Settings()
     here = clean_items(items, st)
-    pooled = clean_in_pool(items, st, st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
+    if which == "coder":
+        pooled = clean_in_pool(items, st, nlp_pool.pool(st.data_dir, st.cache_dir, st.gazetteer_extra, 2))
+    else:
+        pooled = clean_in_pool(items, st, nlp_pool.cleaning_pool(2))
+        assert nlp_pool.cleaners_started(2)
+        nlp_pool.shutdown_cleaners()
+        assert not nlp_pool.cleaners_started(2)
     assert pooled == here
     assert len(here[0]) == 9 and [r["reason"] for r in here[1]] == ["no_text_extracted", "unreadable: No such file or directory"]
 
@@ -128,6 +144,25 @@ def test_coder_processes_start_before_cleaning_only_when_they_will_be_used(monke
     assert not nlp_pool.started(st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
     assert _start_pool_early(st, 500)
     assert nlp_pool.started(st.data_dir, st.cache_dir, st.gazetteer_extra, 2)
+    nlp_pool.shutdown()
+
+
+def test_larger_runs_clean_in_cleaning_only_processes():
+    """A run too large to start the coder processes before duplicate detection cleans in cleaning-only
+    processes (every core, ~170 MB each), unless it has one worker or is small enough for the coder ones."""
+    from flows import nlp_pool
+    from flows.nightly import _start_cleaners
+    from flows.settings import Settings
+
+    nlp_pool.shutdown_cleaners()
+    st = Settings(workers=2, min_pool_batch=40, early_pool_max=1000)
+    assert not _start_cleaners(Settings(workers=1, early_pool_max=1000), 5000)
+    assert not _start_cleaners(st, 500)  # the coder processes clean these
+    assert not _start_cleaners(Settings(workers=2, min_pool_batch=40, early_pool_max=0), 10)  # in-process
+    assert not nlp_pool.cleaners_started(2)
+    assert _start_cleaners(st, 5000)
+    assert nlp_pool.cleaners_started(2)
+    nlp_pool.shutdown_cleaners()
 
 
 def test_coder_processes_run_one_blas_thread(monkeypatch):
