@@ -26,8 +26,8 @@ class Settings(BaseSettings):
     min_pool_batch: int = Field(40, ge=1, description="smallest batch worth sending to the coder processes")
     early_pool_max: int = Field(20_000, ge=0, description="runs of at most this many items start the coder "
                                 "processes before cleaning, so that they load while the pages are cleaned; "
-                                "larger runs start them after duplicate detection, whose signatures then have "
-                                "the memory to themselves")
+                                "larger runs clean in cleaning-only processes and start the coder ones after "
+                                "duplicate detection, whose signatures then have the memory to themselves")
     wave_size: int = Field(500, ge=1, description="articles coded, validated and staged together: a run's "
                            "memory depends on this, not on the corpus size")
     user_agent: str = Field("newsevents/0.1 (+https://example.org/newsevents)", description="HTTP user agent")
