@@ -99,15 +99,20 @@ def started(data_dir: Path, cache_dir: Path, extra: list[Path], workers: int) ->
     return (str(data_dir), str(cache_dir), *map(str, extra), str(workers)) in _POOLS
 
 
+def _stop(pools: dict[Any, Any]) -> None:
+    """Close and join every pool of ``pools`` (emptied under the lock, joined outside it)."""
+    with _POOLS_LOCK:
+        stopping = list(pools.values())
+        pools.clear()
+    for p in stopping:
+        p.close()
+        p.join()
+
+
 def shutdown() -> None:
     """Stop every coder pool of this process (their ~300 MB each are not needed while a run validates and
     publishes its last wave); the next batch starts a new one."""
-    with _POOLS_LOCK:
-        pools = list(_POOLS.values())
-        _POOLS.clear()
-    for p in pools:
-        p.close()
-        p.join()
+    _stop(_POOLS)
 
 
 def _clean(args: tuple[list[dict[str, Any]], Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -148,12 +153,7 @@ def cleaners_started(workers: int) -> bool:
 
 def shutdown_cleaners() -> None:
     """Stop the cleaning pools (after a run's cleaning: duplicate detection then has the memory)."""
-    with _POOLS_LOCK:
-        pools = list(_CLEANERS.values())
-        _CLEANERS.clear()
-    for p in pools:
-        p.close()
-        p.join()
+    _stop(_CLEANERS)
 
 
 def code_in_pool(arts: Iterable[dict[str, Any]], data_dir: Path, cache_dir: Path, extra: list[Path],
