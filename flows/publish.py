@@ -52,6 +52,7 @@ _DIMENSIONS = {"actors": "actor_id", "locations": "location_id", "articles": "ar
 STAGED_MEMORY = "128MB"
 STAGED_THREADS = 1
 STAGED_BATCH = 16_384
+ROW_GROUP = 128_000  # rows per Parquet row group of a written partition
 PAUSE_ENV = "NEWSEVENTS_PUBLISH_PAUSE_SECONDS"  # fault-injection point for the kill test (see tests)
 
 
@@ -91,14 +92,15 @@ def _write_staged(path: Path, staged: Staged, keys: list[str]) -> None:
         con.execute(f"SET memory_limit = '{STAGED_MEMORY}'; SET temp_directory = '{tmp}'; SET threads = {STAGED_THREADS}")
         reader = con.sql(f"SELECT {cols} FROM ({inner}) ORDER BY {order}").to_arrow_reader(STAGED_BATCH)
         with pq.ParquetWriter(path, schema, compression="zstd") as w:
-            pending: list[pa.RecordBatch] = []
-            for batch in itertools.chain(reader, [None]):  # small batches from DuckDB, row groups of ~128,000 rows in the file
+            pending = None  # small batches from DuckDB, written as row groups of exactly ROW_GROUP rows
+            for batch in itertools.chain(reader, [None]):
                 if batch is not None:
-                    pending.append(batch)
-                if pending and (batch is None or sum(b.num_rows for b in pending) >= 128_000):
-                    w.write_table(pa.Table.from_batches(pending).select(schema.names).cast(schema),
-                                  row_group_size=128_000)
-                    pending = []
+                    got = pa.Table.from_batches([batch])
+                    pending = got if pending is None else pa.concat_tables([pending, got])
+                while pending is not None and pending.num_rows and (pending.num_rows >= ROW_GROUP or batch is None):
+                    w.write_table(pending.slice(0, ROW_GROUP).select(schema.names).cast(schema),
+                                  row_group_size=ROW_GROUP)
+                    pending = pending.slice(ROW_GROUP)
     finally:
         con.close()
         shutil.rmtree(path.parent / ".duckdb-tmp", ignore_errors=True)
@@ -112,7 +114,7 @@ def _write(path: Path, table: str, data: pa.Table | Staged) -> None:
     if data.num_rows and keys:
         data = data.sort_by([(k, "ascending") for k in keys if k in data.column_names])
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(data, path, compression="zstd", row_group_size=128_000)
+    pq.write_table(data, path, compression="zstd", row_group_size=ROW_GROUP)
 
 
 _TYPE_BITS = ("CASE event_type " + " ".join(f"WHEN '{t}' THEN {1 << i}" for i, t in enumerate(PLOVER_TYPES))

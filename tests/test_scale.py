@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from schemas.tables import TABLES
@@ -273,3 +274,36 @@ def test_dedup_bench_finds_every_planted_copy_and_reports_its_costs():
     r = bench_dedup(600, vocabulary=5000, words=200, copies=0.05)
     assert r["planted_copies"] > 10 and r["copies_found"] == r["planted_copies"]
     assert r["search_seconds"] >= 0 and r["search_peak_extra_mb"] > 0
+
+
+def test_staged_tables_publish_sorted_in_whole_row_groups_from_small_batches(tmp_path, monkeypatch):
+    """Publishing a staged table reads DuckDB's sorted output in small batches (``STAGED_BATCH``, to bound
+    memory) but still writes row groups of ``ROW_GROUP`` rows: every row once, sorted by key, with the declared
+    schema, and the dyads summary counts every event."""
+    import pyarrow.parquet as pq
+
+    from flows import publish
+    from flows.bench import synthetic_tables
+    from flows.staging import Staging
+    from schemas.tables import ALL_TABLES
+
+    monkeypatch.setattr(publish, "STAGED_BATCH", 300)
+    monkeypatch.setattr(publish, "ROW_GROUP", 2_000)
+    stage = Staging(tmp_path, "run-1")
+    ids = []
+    for seed in range(3):  # three waves, each with its own event ids, staged in arbitrary order
+        events = synthetic_tables(2_500, seed=seed)["events"]
+        new_ids = [f"w{seed}-{i:05d}" for i in reversed(range(events.num_rows))]
+        events = events.set_column(events.schema.get_field_index("event_id"), "event_id", pa.array(new_ids))
+        stage.write("events", events)
+        ids += new_ids
+    publish.publish_run(tmp_path / "wh", "2026-11-23", {"events": stage.staged("events")})
+    part = tmp_path / "wh" / "current" / "events" / "date=2026-11-23" / "part-0.parquet"
+    meta = pq.ParquetFile(part).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert sum(sizes) == 7_500 and all(s >= 2_000 for s in sizes[:-1]) and len(sizes) <= 4
+    got = pq.read_table(part)
+    assert got.schema.equals(ALL_TABLES["events"], check_metadata=False)
+    assert got.column("event_id").to_pylist() == sorted(ids)
+    dyads = pq.read_table(tmp_path / "wh" / "current" / "dyads" / "part-0.parquet")
+    assert sum(dyads.column("events").to_pylist()) == 7_500
