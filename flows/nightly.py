@@ -405,6 +405,7 @@ def nightly(sources: list[str] | None = None, warehouse: str = "data/warehouse",
     timings["dedup"] = time.perf_counter() - t0
     n_articles, duplicates, n_coded = len(sigs), sum(1 for d in dup_of if d), 0
     del sigs
+    _release_memory()  # hand the signatures' and the search's memory back before the coder processes start
     per_source: dict[str, Counter] = {}
     waves = _waves(stage, dup_of, settings.wave_size)
     t_code = t_val = 0.0
