@@ -575,11 +575,12 @@ def source_coverage(specs: list[SourceSpec], fetched: list[tuple[str, str, str]]
     for n in names:
         mine = by_source.get(n, Counter())
         c = per_source.get(n, Counter())
+        seen = sum(mine.values())
         ok = sum(k for o, k in mine.items() if o in RETRIEVED_OUTCOMES)
         skipped = sum(k for o, k in mine.items() if o in ("skipped_known", "duplicate_url", "over_limit",
                                                           "not_modified", "unchanged"))
-        out.append({"source": n, "tier": tiers.get(n), "run_id": run_id, "discovered": sum(mine.values()), "fetched": ok,
-                    "failed": len(mine) - ok - skipped, "extracted": c["extracted"], "duplicates": c["duplicates"],
+        out.append({"source": n, "tier": tiers.get(n), "run_id": run_id, "discovered": seen, "fetched": ok,
+                    "failed": seen - ok - skipped, "extracted": c["extracted"], "duplicates": c["duplicates"],
                     "coded": c["coded"], "events": c["events"]})
     return out
 

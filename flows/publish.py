@@ -48,7 +48,7 @@ KEEP = 3
 _DIMENSIONS = {"actors": "actor_id", "locations": "location_id", "articles": "article_id"}
 # sorting and merging a staged table: DuckDB's memory limit (it spills to disk beyond), threads, rows per Arrow
 # batch handed to the Parquet writer. Measured on 1.7 M staged events (a 100,000-page run): 512MB/2/65,536 added
-# ~720 MiB to the process for 3.6 s; these settings add ~240 MiB for 6.8 s
+# ~720 MiB to the process for 3.6 s; these settings add ~280 MiB for 8.6 s
 STAGED_MEMORY = "128MB"
 STAGED_THREADS = 1
 STAGED_BATCH = 16_384

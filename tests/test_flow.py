@@ -166,3 +166,24 @@ def test_cli_sql_and_run(sample_run, tmp_path, capsys):
     assert "validation: passed" in out and "example:" in out and "rows:" in out
     with pytest.raises(SystemExit):
         parse_args(["run", "--run-date", "yesterday"])
+
+
+def test_source_coverage_counts_candidates_per_source_from_outcomes():
+    """discovered = every candidate row of the source (feeds and robots are not candidates), fetched = the
+    retrieved outcomes, failed = the rest minus the skipped ones; sources with no fetches still get a row."""
+    from collections import Counter
+
+    from flows.nightly import source_coverage
+    from flows.sources import SourceSpec
+
+    fetched = [("a", "article", "fetched")] * 3 + [("a", "article", "http_error"), ("a", "article", "timeout"),
+                                                   ("a", "article", "skipped_known"), ("a", "feed", "fetched"),
+                                                   ("b", "file", "read"), ("b", "robots", "http_error")]
+    specs = [SourceSpec(name="a", kind="feed", url="https://a.example/feed", tier=1),
+             SourceSpec(name="c", kind="folder", path="/nowhere")]
+    rows = {r["source"]: r for r in source_coverage(specs, fetched, {"a": Counter(extracted=3, events=7)}, "r1")}
+    assert set(rows) == {"a", "b", "c"}
+    assert (rows["a"]["discovered"], rows["a"]["fetched"], rows["a"]["failed"]) == (6, 3, 2)
+    assert (rows["a"]["extracted"], rows["a"]["events"], rows["a"]["tier"]) == (3, 7, 1)
+    assert (rows["b"]["discovered"], rows["b"]["fetched"], rows["b"]["failed"]) == (1, 1, 0)
+    assert rows["c"]["discovered"] == 0 and rows["c"]["failed"] == 0
